@@ -1,0 +1,55 @@
+package meter
+
+import "net/netip"
+
+// Expiration reasons (NFStream's expiration_id).
+const (
+	ExpireIdle   int8 = 0 // idle timeout, idle scan or end of input
+	ExpireActive int8 = 1 // active timeout
+	ExpireCustom int8 = -1
+)
+
+// Key identifies a flow independently of direction (NFStream §3.1).
+type Key struct {
+	LoIP, HiIP     netip.Addr
+	LoPort, HiPort uint16
+	Proto, Tunnel  uint8
+	VLAN           uint16
+}
+
+// Direction holds the per-direction counters of a flow.
+type Direction struct {
+	FirstSeen, LastSeen uint64 // ms; 0 when the direction saw no packet
+	Packets, Bytes      uint64
+	// Transport payload accounting, independent of the accounting mode.
+	PayloadBytes, PayloadPackets uint64
+}
+
+// Flow is one bidirectional flow. The meter owns it; hooks may read every
+// field and keep per-flow state in Ext[slot].
+type Flow struct {
+	Key          Key
+	ExpirationID int8
+
+	SrcIP, DstIP     netip.Addr
+	SrcMAC, DstMAC   [6]byte
+	SrcPort, DstPort uint16
+	Protocol         uint8
+	IPVersion        uint8
+	VLAN             uint16
+	Tunnel           uint8
+
+	FirstSeen, LastSeen uint64
+	Packets, Bytes      uint64
+	Src2Dst, Dst2Src    Direction
+
+	// Ext holds one state value per hook, indexed by the slot the meter gave
+	// the hook (see Slotted).
+	Ext []any
+
+	// creation order bookkeeping for the idle scan
+	prev, next *Flow
+}
+
+// Duration is bidirectional_duration_ms.
+func (f *Flow) Duration() uint64 { return f.LastSeen - f.FirstSeen }

@@ -1,0 +1,53 @@
+package stages
+
+// Frame is one captured frame. Data belongs to the source and is only valid
+// until the next call to Next (gopacket's zero-copy rule).
+type Frame struct {
+	TimeNs   int64  // capture time, nanoseconds since the Unix epoch
+	Data     []byte // captured bytes (caplen)
+	WireLen  uint32 // original length on the wire
+	LinkType uint32 // LINKTYPE_* of the interface that captured it
+}
+
+// Source yields frames in capture order. Next returns io.EOF at the end.
+// A damaged capture yields the frames before the damage, then a
+// *CorruptError (callers warn and stop, or fail with --strict).
+type Source interface {
+	Next() (Frame, error)
+	Close() error
+}
+
+// CorruptError reports a truncated or damaged capture.
+type CorruptError struct {
+	File   string // file name as given by the user ("-" for stdin)
+	Packet int    // 1-based number of the record that could not be read
+	Err    error
+}
+
+func (e *CorruptError) Error() string {
+	return "capture " + e.File + ": packet " + itoa(e.Packet) + ": " + e.Err.Error()
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
