@@ -1,0 +1,274 @@
+package meter
+
+// Config holds the metering parameters (NFStreamer's names in comments).
+type Config struct {
+	IdleTimeoutMs   uint64 // idle_timeout × 1000
+	ActiveTimeoutMs uint64 // active_timeout × 1000
+	AccountingMode  int    // accounting_mode: 0 raw, 1 IP, 2 transport, 3 payload
+	Decode          DecodeOptions
+	// Hooks run in order for every packet (feature sets, then plugins).
+	Hooks []Hook
+	// Emit receives every finished flow, in NFStream's single-meter emission
+	// order. The flow is recycled when Emit returns: copy what you need.
+	Emit func(f *Flow)
+}
+
+// scanInterval and scanBudget are NFStream's idle scan period (ms of packet
+// time) and the most flows one scan may expire.
+const (
+	scanInterval = 10
+	scanBudget   = 1000
+)
+
+// Meter is one flow meter: NFStream's meter_workflow for one process.
+// It is not safe for concurrent use.
+type Meter struct {
+	cfg      Config
+	pkt      Packet
+	flows    map[Key]*Flow
+	head     *Flow // oldest created flow still in the table
+	tail     *Flow
+	free     []*Flow
+	tick     uint64
+	lastScan uint64
+	started  bool
+
+	// Counters for reports.
+	Processed, Ignored uint64
+}
+
+// New returns a meter. Hooks that implement Slotted learn their Ext index.
+func New(cfg Config) *Meter {
+	if cfg.Emit == nil {
+		cfg.Emit = func(*Flow) {}
+	}
+	for i, h := range cfg.Hooks {
+		if s, ok := h.(Slotted); ok {
+			s.SetSlot(i)
+		}
+	}
+	return &Meter{cfg: cfg, flows: make(map[Key]*Flow, 1024)}
+}
+
+// Active returns the number of flows in the table.
+func (m *Meter) Active() int { return len(m.flows) }
+
+// TimeMs converts a capture timestamp to NFStream's millisecond time
+// (truncated: libpcap hands microseconds, NFStream drops the rest).
+func TimeMs(timeNs int64) uint64 {
+	if timeNs < 0 {
+		return 0
+	}
+	us := timeNs / 1000
+	return uint64(us/1_000_000)*1000 + uint64(us%1_000_000)/1000
+}
+
+// Process meters one captured frame. It reports whether the frame was
+// metered (false: NFStream ignores it).
+func (m *Meter) Process(linkType uint32, data []byte, wireLen uint32, timeNs int64) bool {
+	p := &m.pkt
+	if !Decode(linkType, data, wireLen, m.cfg.Decode, p) {
+		m.Ignored++
+		return false
+	}
+	m.Processed++
+	t := TimeMs(timeNs)
+	if t > m.tick {
+		m.tick = t
+	} else {
+		t = m.tick
+	}
+	p.TimeMs = t
+	doScan := m.tick-m.lastScan >= scanInterval
+	if doScan {
+		m.lastScan = m.tick
+	}
+	m.consume(p)
+	if doScan {
+		m.scan()
+	}
+	return true
+}
+
+// Tick advances the meter clock with the time of a packet metered
+// elsewhere (NFStream's time ticker for multi-meter runs).
+func (m *Meter) Tick(timeNs int64) {
+	t := TimeMs(timeNs)
+	if t > m.tick {
+		m.tick = t
+	}
+	if m.tick-m.lastScan >= scanInterval {
+		m.lastScan = m.tick
+		m.scan()
+	}
+}
+
+func keyOf(p *Packet) Key {
+	k := Key{Proto: p.Protocol, Tunnel: p.Tunnel, VLAN: p.VLAN}
+	c := p.SrcIP.Compare(p.DstIP)
+	if c < 0 || (c == 0 && p.SrcPort <= p.DstPort) {
+		k.LoIP, k.LoPort, k.HiIP, k.HiPort = p.SrcIP, p.SrcPort, p.DstIP, p.DstPort
+	} else {
+		k.LoIP, k.LoPort, k.HiIP, k.HiPort = p.DstIP, p.DstPort, p.SrcIP, p.SrcPort
+	}
+	return k
+}
+
+func (m *Meter) consume(p *Packet) {
+	key := keyOf(p)
+	f := m.flows[key]
+	if f == nil {
+		m.create(key, p)
+		return
+	}
+	t := p.TimeMs
+	switch {
+	case t-f.LastSeen >= m.cfg.IdleTimeoutMs:
+		f.ExpirationID = ExpireIdle
+	case t-f.FirstSeen >= m.cfg.ActiveTimeoutMs:
+		f.ExpirationID = ExpireActive
+	default:
+		m.update(f, p)
+		if f.ExpirationID == ExpireCustom {
+			m.remove(f)
+			m.expire(f)
+		}
+		return
+	}
+	m.remove(f)
+	m.expire(f)
+	m.create(key, p)
+}
+
+func (m *Meter) newFlow() *Flow {
+	if n := len(m.free); n > 0 {
+		f := m.free[n-1]
+		m.free = m.free[:n-1]
+		return f
+	}
+	return &Flow{Ext: make([]any, len(m.cfg.Hooks))}
+}
+
+func (m *Meter) create(key Key, p *Packet) {
+	f := m.newFlow()
+	ext := f.Ext
+	*f = Flow{
+		Key:       key,
+		SrcIP:     p.SrcIP,
+		DstIP:     p.DstIP,
+		SrcMAC:    p.SrcMAC,
+		DstMAC:    p.DstMAC,
+		SrcPort:   p.SrcPort,
+		DstPort:   p.DstPort,
+		Protocol:  p.Protocol,
+		IPVersion: p.IPVersion,
+		VLAN:      p.VLAN,
+		Tunnel:    p.Tunnel,
+		FirstSeen: p.TimeMs,
+		LastSeen:  p.TimeMs,
+		Packets:   1,
+		Ext:       ext,
+	}
+	size := uint64(p.Size(m.cfg.AccountingMode))
+	f.Bytes = size
+	f.Src2Dst = Direction{FirstSeen: p.TimeMs, LastSeen: p.TimeMs, Packets: 1, Bytes: size}
+	if p.PayloadSize > 0 {
+		f.Src2Dst.PayloadBytes = uint64(p.PayloadSize)
+		f.Src2Dst.PayloadPackets = 1
+	}
+	p.Direction = 0
+	p.DeltaTime = 0
+	for _, h := range m.cfg.Hooks {
+		h.Init(p, f)
+	}
+	if f.ExpirationID == ExpireCustom {
+		m.expire(f)
+		return
+	}
+	m.flows[key] = f
+	if m.tail == nil {
+		m.head, m.tail = f, f
+	} else {
+		f.prev = m.tail
+		m.tail.next = f
+		m.tail = f
+	}
+}
+
+func (m *Meter) update(f *Flow, p *Packet) {
+	if f.SrcPort != p.SrcPort || f.DstPort != p.DstPort || f.SrcIP != p.SrcIP || f.DstIP != p.DstIP {
+		p.Direction = 1
+	} else {
+		p.Direction = 0
+	}
+	size := uint64(p.Size(m.cfg.AccountingMode))
+	t := p.TimeMs
+	p.DeltaTime = t - f.LastSeen
+	f.Packets++
+	f.LastSeen = t
+	f.Bytes += size
+	d := &f.Src2Dst
+	if p.Direction == 1 {
+		d = &f.Dst2Src
+		if d.Packets == 0 {
+			d.FirstSeen = t
+		}
+	}
+	d.Packets++
+	d.LastSeen = t
+	d.Bytes += size
+	if p.PayloadSize > 0 {
+		d.PayloadBytes += uint64(p.PayloadSize)
+		d.PayloadPackets++
+	}
+	for _, h := range m.cfg.Hooks {
+		h.Update(p, f)
+	}
+}
+
+// remove unlinks f from the table and the creation-order list.
+func (m *Meter) remove(f *Flow) {
+	delete(m.flows, f.Key)
+	if f.prev != nil {
+		f.prev.next = f.next
+	} else {
+		m.head = f.next
+	}
+	if f.next != nil {
+		f.next.prev = f.prev
+	} else {
+		m.tail = f.prev
+	}
+	f.prev, f.next = nil, nil
+}
+
+// expire runs the hooks' Expire, emits the flow and recycles it.
+func (m *Meter) expire(f *Flow) {
+	for _, h := range m.cfg.Hooks {
+		h.Expire(f)
+	}
+	m.cfg.Emit(f)
+	m.free = append(m.free, f)
+}
+
+// scan is NFStream's idle scan: only the oldest-created flow is examined,
+// so one long-lived flow holds back every younger one (head of line).
+func (m *Meter) scan() {
+	for n := 0; n < scanBudget && m.head != nil; n++ {
+		f := m.head
+		if m.tick < m.cfg.IdleTimeoutMs || m.tick-m.cfg.IdleTimeoutMs < f.LastSeen {
+			return
+		}
+		m.remove(f)
+		m.expire(f)
+	}
+}
+
+// Flush emits every flow still in the table, oldest first (end of input).
+func (m *Meter) Flush() {
+	for m.head != nil {
+		f := m.head
+		m.remove(f)
+		m.expire(f)
+	}
+}
