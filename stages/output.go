@@ -1,0 +1,268 @@
+package stages
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// outputBufferSize is the write buffer of every Output: large enough that a
+// sink issues few system calls per row group or per thousand CSV lines.
+const outputBufferSize = 1 << 20
+
+// StdoutPath is the output path that means standard output.
+const StdoutPath = "-"
+
+// outputMode says how an Output reaches its final name.
+type outputMode uint8
+
+const (
+	// outputAtomic: a regular file, written under a temporary name in the same
+	// directory and renamed into place by Commit, so readers never see half a
+	// file and a failed run leaves the previous file untouched.
+	outputAtomic outputMode = iota
+	// outputDirect: a device, FIFO or socket, written in place; there is
+	// nothing to rename and renaming over /dev/null would destroy it.
+	outputDirect
+	// outputStdout: standard output, flushed but never closed.
+	outputStdout
+)
+
+// Output is one destination of a sink: standard output, a device, a pipe or a
+// regular file replaced atomically. Writes are buffered; nothing is final
+// until Commit. Exactly one of Commit or Abort should be called; calling
+// Abort after Commit (the usual deferred cleanup) does nothing.
+type Output struct {
+	path      string // as given by the caller, used in every error
+	finalPath string // where Commit renames the temporary file (symlinks resolved)
+	tempPath  string // outputAtomic only
+	mode      outputMode
+	file      *os.File
+	buf       *bufio.Writer
+	finished  bool // flushed, synced and closed
+	done      bool // published or aborted
+	// deferPublish makes Commit stop after finish; the owner (a
+	// PartitionedSink) calls publish once every part is complete, so that
+	// a failed run publishes none of them.
+	deferPublish bool
+}
+
+// CreateOutput opens path for writing. "-" is standard output. A regular
+// file, or a name that does not exist yet, is written under a temporary name
+// (".NAME.tmp-RANDOM") in the same directory and only appears under its own
+// name on Commit. Character and block devices, FIFOs and sockets are written
+// directly. A directory is an error.
+func CreateOutput(path string) (*Output, error) {
+	if path == StdoutPath {
+		return &Output{
+			path: path,
+			mode: outputStdout,
+			file: os.Stdout,
+			buf:  bufio.NewWriterSize(os.Stdout, outputBufferSize),
+		}, nil
+	}
+	if path == "" {
+		return nil, errors.New("output: empty path")
+	}
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return createAtomicOutput(path, path, 0o666)
+	case err != nil:
+		return nil, fmt.Errorf("output %s: %w", path, err)
+	case info.IsDir():
+		return nil, fmt.Errorf("output %s: is a directory", path)
+	case info.Mode().IsRegular():
+		// Rename the temporary file over the symlink's target, not over the
+		// symlink itself, so that a link into another directory keeps working.
+		finalPath, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return nil, fmt.Errorf("output %s: %w", path, err)
+		}
+		return createAtomicOutput(path, finalPath, info.Mode().Perm())
+	default:
+		// O_TRUNC is harmless on devices and pipes and avoids surprises if the
+		// node is replaced by a regular file between Stat and Open.
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return nil, fmt.Errorf("output %s: %w", path, err)
+		}
+		return &Output{
+			path:      path,
+			finalPath: path,
+			mode:      outputDirect,
+			file:      file,
+			buf:       bufio.NewWriterSize(file, outputBufferSize),
+		}, nil
+	}
+}
+
+// createAtomicOutput creates a fresh temporary file next to finalPath. The
+// name is random so that concurrent runs writing the same target do not
+// clobber each other's temporary files, and hidden so that globs such as
+// part-*.parquet never pick up a half-written file.
+func createAtomicOutput(path, finalPath string, perm fs.FileMode) (*Output, error) {
+	dir, base := filepath.Split(finalPath)
+	for attempt := 0; ; attempt++ {
+		tempPath := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		// O_EXCL: never reuse somebody else's file. The mode goes through the
+		// umask like any newly created file (os.CreateTemp would force 0600).
+		file, err := os.OpenFile(tempPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) && attempt < 10 {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("output %s: create temporary file: %w", path, err)
+		}
+		return &Output{
+			path:      path,
+			finalPath: finalPath,
+			tempPath:  tempPath,
+			mode:      outputAtomic,
+			file:      file,
+			buf:       bufio.NewWriterSize(file, outputBufferSize),
+		}, nil
+	}
+}
+
+// Path returns the path the Output was created with.
+func (o *Output) Path() string { return o.path }
+
+// Write buffers p. Errors name the path.
+func (o *Output) Write(p []byte) (int, error) {
+	if o.finished || o.done {
+		return 0, fmt.Errorf("output %s: write after close", o.path)
+	}
+	n, err := o.buf.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("output %s: %w", o.path, err)
+	}
+	return n, nil
+}
+
+// WriteString buffers s without converting it to a byte slice.
+func (o *Output) WriteString(s string) (int, error) {
+	if o.finished || o.done {
+		return 0, fmt.Errorf("output %s: write after close", o.path)
+	}
+	n, err := o.buf.WriteString(s)
+	if err != nil {
+		return n, fmt.Errorf("output %s: %w", o.path, err)
+	}
+	return n, nil
+}
+
+// Commit flushes the buffer and, for a regular file, syncs it to disk,
+// renames it into place and syncs the directory. On failure the temporary
+// file is removed and the previous content of the path is left untouched.
+func (o *Output) Commit() error {
+	if o.done {
+		return fmt.Errorf("output %s: already closed", o.path)
+	}
+	if err := o.finish(); err != nil {
+		o.discard()
+		return err
+	}
+	if o.deferPublish {
+		return nil
+	}
+	return o.publish()
+}
+
+// Abort discards everything written: the temporary file of a regular file is
+// closed and removed. Data already sent to standard output, a device or a pipe
+// cannot be taken back. Abort after Commit or Abort does nothing.
+func (o *Output) Abort() error {
+	if o.done {
+		return nil
+	}
+	return o.discard()
+}
+
+// finish flushes, syncs and closes the file but does not rename it yet, so a
+// PartitionedSink can publish all its parts together at the very end.
+func (o *Output) finish() error {
+	if o.finished {
+		return nil
+	}
+	o.finished = true
+	if err := o.buf.Flush(); err != nil {
+		return fmt.Errorf("output %s: %w", o.path, err)
+	}
+	switch o.mode {
+	case outputStdout:
+		return nil
+	case outputDirect:
+		if err := o.file.Close(); err != nil {
+			return fmt.Errorf("output %s: %w", o.path, err)
+		}
+		return nil
+	}
+	// The data must be on disk before the rename makes it visible, or a crash
+	// could leave a complete-looking name over an empty file.
+	if err := o.file.Sync(); err != nil {
+		o.file.Close()
+		return fmt.Errorf("output %s: sync: %w", o.path, err)
+	}
+	if err := o.file.Close(); err != nil {
+		return fmt.Errorf("output %s: %w", o.path, err)
+	}
+	return nil
+}
+
+// publish renames a finished temporary file into place.
+func (o *Output) publish() error {
+	if o.done {
+		return fmt.Errorf("output %s: already closed", o.path)
+	}
+	o.done = true
+	if o.mode != outputAtomic {
+		return nil
+	}
+	if err := os.Rename(o.tempPath, o.finalPath); err != nil {
+		os.Remove(o.tempPath)
+		return fmt.Errorf("output %s: %w", o.path, err)
+	}
+	syncDir(filepath.Dir(o.finalPath))
+	return nil
+}
+
+// discard closes and removes whatever is not yet published.
+func (o *Output) discard() error {
+	o.done = true
+	var err error
+	if !o.finished {
+		o.finished = true
+		// Standard output stays open for the rest of the program; what is
+		// still buffered for it is dropped.
+		if o.mode != outputStdout {
+			err = o.file.Close()
+		}
+	}
+	if o.mode == outputAtomic {
+		if rmErr := os.Remove(o.tempPath); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+			return fmt.Errorf("output %s: remove temporary file: %w", o.path, rmErr)
+		}
+		return nil
+	}
+	if err != nil && !errors.Is(err, os.ErrClosed) {
+		return fmt.Errorf("output %s: %w", o.path, err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable. It is best effort: some file
+// systems refuse to sync directories, and the data itself is already synced.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}

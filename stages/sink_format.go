@@ -1,0 +1,139 @@
+package stages
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Text encodings shared by the CSV and JSON lines sinks. Each appends to a
+// caller-owned buffer so a row is built without allocating.
+
+// AppendPythonFloat appends f exactly as Python's repr(float) prints it, which
+// is what NFStream writes into its CSV files: the shortest digits that read
+// back to the same double; fixed notation with at least one fractional digit
+// ("440.0") when 1e-4 <= |f| < 1e16; otherwise exponent notation with a sign
+// and at least two exponent digits ("1e-05", "1.5e+16"); "nan", "inf", "-inf".
+func AppendPythonFloat(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case math.IsInf(f, 1):
+		return append(b, "inf"...)
+	case math.IsInf(f, -1):
+		return append(b, "-inf"...)
+	}
+	// Python picks exponent notation from the decimal exponent of the shortest
+	// digits. Comparing the double itself against 1e-4 and 1e16 is the same
+	// test: both bounds are doubles whose shortest digits are "1", so no double
+	// on one side of a bound can have shortest digits on the other side.
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-4 || abs >= 1e16) {
+		// Go's shortest 'e' format already matches Python here: "1e-05",
+		// "1.2345e+16", "5e-324".
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, f, 'f', -1, 64)
+	for _, c := range b[start:] {
+		if c == '.' {
+			return b
+		}
+	}
+	return append(b, ".0"...)
+}
+
+// appendPythonIntList appends l as Python prints a list of ints: "[0, 1, -1]".
+func appendPythonIntList(b []byte, l []int64) []byte {
+	b = append(b, '[')
+	for i, v := range l {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(b, v, 10)
+	}
+	return append(b, ']')
+}
+
+// appendCSVString appends s as one RFC 4180 field: bare unless it contains a
+// comma, a double quote, CR or LF, in which case it is wrapped in double quotes
+// and each quote is doubled.
+//
+// NFStream instead quotes every string and escapes quotes with a backslash,
+// which pandas' default parser misreads (the row shifts by one column).
+// RFC 4180 reads back the same with pandas, DuckDB, Polars and Spark and, for
+// every string without a quote, gives the same values as NFStream's files.
+func appendCSVString(b []byte, s string) []byte {
+	if !csvNeedsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+func csvNeedsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	return false
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Like encoding/json, invalid
+// UTF-8 becomes U+FFFD and U+2028/U+2029 are escaped so the line is also
+// valid JavaScript; unlike it, <, > and & are left alone (no HTML context).
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0 // s[start:i] is pending, needing no escape
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
