@@ -1,0 +1,149 @@
+package stages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/meter"
+)
+
+// Matcher decides whether a frame reaches the meter (the BPF filter).
+type Matcher interface {
+	Match(linkType uint32, data []byte) bool
+}
+
+// Streamer holds NFStreamer's metering parameters.
+type Streamer struct {
+	DecodeTunnels    bool
+	LinuxSLL2        bool // decode Linux cooked v2 frames (NFStream ignores them)
+	IdleTimeoutSec   uint64
+	ActiveTimeoutSec uint64
+	AccountingMode   int
+	MaxFlows         int64 // 0: unlimited
+	NMeters          int   // 0: one per core; any value gives the same output
+}
+
+// DefaultStreamer returns NFStreamer's defaults.
+func DefaultStreamer() Streamer {
+	return Streamer{DecodeTunnels: true, IdleTimeoutSec: 120, ActiveTimeoutSec: 1800}
+}
+
+// Env returns the feature environment for these parameters.
+func (s Streamer) Env() features.Env {
+	return features.Env{
+		AccountingMode:   s.AccountingMode,
+		DecodeTunnels:    s.DecodeTunnels,
+		IdleTimeoutSec:   s.IdleTimeoutSec,
+		ActiveTimeoutSec: s.ActiveTimeoutSec,
+	}
+}
+
+func secToMs(s uint64) uint64 {
+	if s > (1<<64-1)/1000 {
+		return 1<<64 - 1
+	}
+	return s * 1000
+}
+
+// Job meters one capture (one Source) into one sink.
+type Job struct {
+	Source    Source
+	Filter    Matcher // nil: every frame
+	Streamer  Streamer
+	Extractor *features.Extractor
+	// Transform, when set, sees every record before the sink (labelers,
+	// the source column). It may append values.
+	Transform func(rec features.Record) (features.Record, error)
+	Sink      Sink
+	// Strict turns a damaged capture into an error; otherwise OnWarning
+	// receives it and the job ends with the flows read so far.
+	Strict    bool
+	OnWarning func(error)
+}
+
+// Result summarises a finished job.
+type Result struct {
+	Frames, Ignored, Filtered uint64
+	Flows                     int64
+}
+
+var errEnough = errors.New("max_nflows reached")
+
+// Run reads the source to its end, meters it and writes every flow to the
+// sink (which the caller Begins and Closes).
+func (j *Job) Run(ctx context.Context) (Result, error) {
+	var res Result
+	var sinkErr error
+	id := int64(0)
+	st := j.Streamer
+	emit := func(f *meter.Flow) {
+		if sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows) {
+			return
+		}
+		rec := j.Extractor.Record(id, f)
+		id++
+		if j.Transform != nil {
+			var err error
+			if rec, err = j.Transform(rec); err != nil {
+				sinkErr = err
+				return
+			}
+		}
+		if err := j.Sink.Write(rec); err != nil {
+			sinkErr = err
+		}
+	}
+	m := meter.New(meter.Config{
+		IdleTimeoutMs:   secToMs(st.IdleTimeoutSec),
+		ActiveTimeoutMs: secToMs(st.ActiveTimeoutSec),
+		AccountingMode:  st.AccountingMode,
+		Decode:          meter.DecodeOptions{Tunnels: st.DecodeTunnels, LinuxSLL2: st.LinuxSLL2},
+		Hooks:           j.Extractor.Hooks(),
+		Emit:            emit,
+	})
+	var runErr error
+	for n := 0; ; n++ {
+		if n&0xFFF == 0 && ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		fr, err := j.Source.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var ce *CorruptError
+			if errors.As(err, &ce) && !j.Strict {
+				if j.OnWarning != nil {
+					j.OnWarning(err)
+				}
+				break
+			}
+			runErr = err
+			break
+		}
+		res.Frames++
+		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data) {
+			res.Filtered++
+			continue
+		}
+		if !m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeNs) {
+			res.Ignored++
+		}
+		if sinkErr != nil {
+			return res, sinkErr
+		}
+		if st.MaxFlows > 0 && id >= st.MaxFlows {
+			res.Flows = id
+			return res, nil
+		}
+	}
+	if runErr != nil {
+		return res, fmt.Errorf("reading capture: %w", runErr)
+	}
+	m.Flush()
+	res.Flows = id
+	return res, sinkErr
+}
