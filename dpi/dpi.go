@@ -1,0 +1,252 @@
+package dpi
+
+import (
+	"net/netip"
+)
+
+// TCP flag bits of Packet.TCPFlags.
+const (
+	FlagFIN uint8 = 1 << iota
+	FlagSYN
+	FlagRST
+	FlagPSH
+	FlagACK
+	FlagURG
+	FlagECE
+	FlagCWR
+)
+
+// Packet is one packet of a flow as the engine sees it. The engine and the
+// dissectors read it during Feed only and never keep it or its bytes.
+type Packet struct {
+	IP               []byte     // captured bytes from the IP header on (may include trailer padding)
+	Payload          []byte     // transport payload (captured part)
+	Direction        uint8      // 0 = flow's src→dst, 1 = reverse
+	Protocol         uint8      // IP protocol (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …)
+	IPVersion        uint8      // 4 or 6
+	SrcIP, DstIP     netip.Addr // this packet's own addresses
+	SrcPort, DstPort uint16     // this packet's own ports
+	TCPFlags         uint8      // FlagFIN … FlagCWR
+	TimeMs           uint64
+}
+
+// Result is what NFStream copies from nDPI at flow expiry.
+type Result struct {
+	Application, Category string // "TLS.Facebook", "SocialNetwork"; "Unknown", "Unspecified" when nothing
+	IsGuessed, Confidence int    // nDPI semantics: 1/1 for port guesses; 0/6 for DPI; 0/0 unknown
+
+	ServerName        string // requested_server_name
+	ClientFingerprint string // JA3 client (TLS family, QUIC), DHCP fingerprint, HASSH client
+	ServerFingerprint string // JA3S, HASSH server
+	UserAgent         string
+	ContentType       string
+}
+
+// Confidence values (nDPI's ndpi_confidence_t).
+const (
+	ConfidenceUnknown      uint8 = 0
+	ConfidenceMatchByPort  uint8 = 1
+	ConfidenceNBPF         uint8 = 2
+	ConfidenceDPIPartial   uint8 = 3
+	ConfidencePartialCache uint8 = 4
+	ConfidenceDPICache     uint8 = 5
+	ConfidenceDPI          uint8 = 6
+)
+
+// Flow is the per-flow detection state. The zero value is ready to use.
+// It starts no goroutine and touches no global mutable state.
+type Flow struct {
+	st      State
+	started bool
+	closed  bool // nDPI said no more dissection is possible
+	guessed bool // result came from GiveUp's guess
+	gaveUp  bool
+}
+
+// Reset makes f ready for a new flow, keeping nothing.
+func (f *Flow) Reset() { *f = Flow{} }
+
+// Detected reports whether an application protocol is known.
+func (f *Flow) Detected() bool { return f.st.app != ProtoUnknown || f.st.master != ProtoUnknown }
+
+// State exposes the flow's detection state (read-only use outside dissectors).
+func (f *Flow) State() *State { return &f.st }
+
+// Feed dissects one packet. It reports whether nDPI would still want more
+// packets: the protocol is not yet known, or it is known and the dissector
+// that found it asked for more ("extra dissection possible").
+func (f *Flow) Feed(p *Packet) (wantMore bool) {
+	st := &f.st
+	if !f.started {
+		f.started = true
+		st.first(p)
+	}
+	if f.closed {
+		return false
+	}
+	st.pkt = p
+	st.Packets[p.Direction&1]++
+	if len(p.Payload) > 0 {
+		st.PayloadPackets[p.Direction&1]++
+	}
+	st.numProcessed++
+	if p.Protocol == 6 {
+		st.tcpFlags[p.Direction&1] |= p.TCPFlags
+	}
+
+	if f.Detected() {
+		if st.extra < 0 {
+			f.closed = true
+			st.pkt = nil
+			return false
+		}
+		d := registry[st.extra]
+		v := d.spec.Dissector.Dissect(p, st)
+		if v != NeedMore {
+			st.extra = -1
+		}
+		st.pkt = nil
+		return st.extra >= 0
+	}
+	f.runDissectors(p)
+	st.pkt = nil
+	if !f.Detected() {
+		// nDPI gives up on a TCP flow whose first packet is not a SYN when
+		// nothing matched and no protocol is guessed from the ports.
+		if st.numProcessed == 1 && p.Protocol == 6 && p.TCPFlags&FlagSYN == 0 && st.portGuess == ProtoUnknown {
+			f.closed = true
+			return false
+		}
+		return true
+	}
+	return st.extra >= 0
+}
+
+func (f *Flow) runDissectors(p *Packet) {
+	st := &f.st
+	tr := transportOf(p.Protocol)
+	hasPayload := len(p.Payload) > 0
+	call := func(i int) {
+		e := &registry[i]
+		if e.spec.Transport&tr == 0 || st.excluded(i) {
+			return
+		}
+		if hasPayload == false && !e.spec.NoPayload {
+			return
+		}
+		st.current = i
+		v := e.spec.Dissector.Dissect(p, st)
+		st.current = -1
+		if st.app != ProtoUnknown || st.master != ProtoUnknown {
+			if v == NeedMore {
+				st.extra = i
+			} else {
+				st.extra = -1
+			}
+			if st.by < 0 {
+				st.by = i
+			}
+			return
+		}
+		if v == NotMine || v == Done {
+			st.exclude(i)
+		}
+	}
+	// The dissector of the protocol guessed from the ports runs first.
+	first := -1
+	if st.portGuess != ProtoUnknown {
+		first = dissectorFor(st.portGuess)
+		if first >= 0 {
+			call(first)
+			if f.Detected() {
+				return
+			}
+		}
+	}
+	for i := range registry {
+		if i == first {
+			continue
+		}
+		call(i)
+		if f.Detected() {
+			return
+		}
+	}
+}
+
+// GiveUp applies nDPI's end-of-detection guess when nothing was detected:
+// the protocol registered for the flow's ports (server port first), or for
+// non-TCP/UDP flows the IP protocol. Detection is closed afterwards.
+func (f *Flow) GiveUp() {
+	f.closed = true
+	if f.gaveUp || !f.started {
+		return
+	}
+	f.gaveUp = true
+	st := &f.st
+	if st.app != ProtoUnknown {
+		return
+	}
+	for _, h := range giveUpHooks {
+		if h(st) {
+			f.guessed = true
+			return
+		}
+	}
+	g := st.portGuess
+	if g != ProtoUnknown && st.l4 == 17 && st.excludedProto(g) && udpNotGuessable(g) {
+		g = ProtoUnknown
+	}
+	if g != ProtoUnknown {
+		st.SetProtocol(g, ProtoUnknown, ConfidenceMatchByPort)
+		f.guessed = true
+	}
+}
+
+// giveUpHooks run at GiveUp before the port guess (for instance STUN's
+// "binding request seen" rule); a hook that sets a protocol returns true.
+var giveUpHooks []func(st *State) bool
+
+// Result returns the flow's verdict and metadata in NFStream's terms.
+func (f *Flow) Result() Result {
+	st := &f.st
+	r := Result{
+		Application: "Unknown",
+		Category:    "Unspecified",
+	}
+	if f.Detected() {
+		r.Application = appName(st.master, st.app)
+		r.Category = st.categoryName()
+		r.Confidence = int(st.confidence)
+		if f.guessed {
+			r.IsGuessed = 1
+		}
+	}
+	r.ServerName = st.ServerName
+	r.ClientFingerprint = st.ClientFingerprint
+	r.ServerFingerprint = st.ServerFingerprint
+	r.UserAgent = st.UserAgent
+	r.ContentType = st.ContentType
+	return r
+}
+
+// appName builds NFStream's application_name from nDPI's (master, app).
+func appName(master, app ProtoID) string {
+	if master != ProtoUnknown && master != app {
+		if app != ProtoUnknown {
+			return master.Name() + "." + app.Name()
+		}
+		return master.Name()
+	}
+	return app.Name()
+}
+
+func transportOf(proto uint8) Transport {
+	switch proto {
+	case 6:
+		return TCP
+	case 17:
+		return UDP
+	}
+	return Other
+}

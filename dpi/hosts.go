@@ -1,0 +1,208 @@
+package dpi
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
+// Host-name rules (data/hosts.txt): a name pattern gives an application and
+// a category. Matching follows nDPI's domain matcher:
+//
+//   - a pattern that ends with '.' or '-' ("amazon.", "fbcdn-") may match
+//     anywhere in the name; any other pattern must end where the name ends;
+//   - a pattern containing a dot and not starting with '.' or '-'
+//     ("ws.amazon.com") must start the name or follow a '.' or '-'
+//     ("a.ws.amazon.com" matches, "aws.amazon.com" does not);
+//   - a whole-name match wins at once; otherwise the pattern with the most
+//     domain levels wins, the first found on a tie.
+
+//go:embed data/hosts.txt
+var hostsTxt string
+
+//go:embed data/hostcategories.txt
+var hostCategoriesTxt string
+
+type hostRule struct {
+	pattern  string
+	app      ProtoID
+	category string
+	level    int
+	anywhere bool // pattern ends with '.' or '-'
+	boundary bool // pattern has a dot and does not start with '.' or '-'
+}
+
+type hostTable struct {
+	atEnd    map[string]*hostRule // patterns that must end the name
+	anywhere []*hostRule
+}
+
+var (
+	hostRules     = loadHostRules(hostsTxt, true)
+	categoryRules = loadHostRules(hostCategoriesTxt, false)
+)
+
+func isMiddle(c byte) bool { return c == '.' || c == '-' }
+
+// domainLevel counts the labels of a pattern the way nDPI ranks them:
+// "a." and ".a." are 1, "a.b" is 2.
+func domainLevel(s string) int {
+	level, state := 1, 0
+	// states: 0 start, 1 leading dot, 2 inside a label, 3 just after a dot
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if state == 3 {
+			level++
+		}
+		switch {
+		case c == '.':
+			switch state {
+			case 0:
+				state = 1
+			case 2:
+				state = 3
+			default:
+				return 0
+			}
+		case c == '-':
+			switch state {
+			case 0, 2:
+				state = 2
+			default:
+				return 0
+			}
+		default:
+			state = 2
+		}
+	}
+	if state >= 2 {
+		return level
+	}
+	return 0
+}
+
+func loadHostRules(txt string, withApp bool) *hostTable {
+	t := &hostTable{atEnd: map[string]*hostRule{}}
+	for n, line := range strings.Split(txt, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		r := &hostRule{pattern: strings.ToLower(f[0])}
+		switch {
+		case withApp && len(f) == 3:
+			r.app = protoByName(f[1])
+			r.category = f[2]
+		case !withApp && len(f) == 2:
+			r.category = f[1]
+		default:
+			panic(fmt.Sprintf("dpi: host rules line %d: bad field count", n+1))
+		}
+		p := r.pattern
+		if p == "" {
+			continue
+		}
+		r.level = domainLevel(p)
+		r.anywhere = isMiddle(p[len(p)-1])
+		r.boundary = strings.IndexByte(p, '.') >= 0 && !isMiddle(p[0])
+		if r.anywhere {
+			t.anywhere = append(t.anywhere, r)
+		} else if _, dup := t.atEnd[p]; !dup {
+			t.atEnd[p] = r
+		}
+	}
+	return t
+}
+
+// match returns the rule for host (already lower case), or nil.
+func (t *hostTable) match(host string) *hostRule {
+	if host == "" {
+		return nil
+	}
+	var best *hostRule
+	consider := func(r *hostRule, start, end int) bool {
+		if start == 0 && end == len(host) {
+			best = r
+			return true
+		}
+		// nDPI applies the label-boundary test from the second byte on.
+		if start > 1 && r.boundary && !isMiddle(host[start-1]) {
+			return false
+		}
+		if best == nil || best.level < r.level {
+			best = r
+		}
+		return false
+	}
+	// Patterns that may match anywhere, in order of their end position.
+	type hit struct {
+		r          *hostRule
+		start, end int
+	}
+	var hits [8]hit
+	nh := 0
+	for _, r := range t.anywhere {
+		for off := 0; off < len(host); {
+			i := strings.Index(host[off:], r.pattern)
+			if i < 0 {
+				break
+			}
+			s := off + i
+			if nh < len(hits) {
+				hits[nh] = hit{r, s, s + len(r.pattern)}
+				nh++
+			}
+			off = s + 1
+		}
+	}
+	// Then the patterns that end the name, shortest suffix first; on equal
+	// levels the first one considered wins.
+	for k := 0; k < nh; k++ {
+		if consider(hits[k].r, hits[k].start, hits[k].end) {
+			return best
+		}
+	}
+	for i := len(host) - 1; i >= 0; i-- {
+		if r, ok := t.atEnd[host[i:]]; ok {
+			if consider(r, i, len(host)) {
+				return best
+			}
+		}
+	}
+	return best
+}
+
+// matchHost maps a host name to an application and category.
+func matchHost(host string) (ProtoID, string, bool) {
+	r := hostRules.match(lowerASCII(host))
+	if r == nil {
+		return ProtoUnknown, "", false
+	}
+	return r.app, r.category, true
+}
+
+// matchHostCategory returns the category a host-only rule gives, or "".
+func matchHostCategory(host string) string {
+	r := categoryRules.match(lowerASCII(host))
+	if r == nil {
+		return ""
+	}
+	return r.category
+}
+
+// lowerASCII lower-cases ASCII letters, allocating only when needed.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
