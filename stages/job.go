@@ -55,8 +55,9 @@ type Job struct {
 	Streamer  Streamer
 	Extractor *features.Extractor
 	// Transform, when set, sees every record before the sink (labelers,
-	// the source column). It may append values.
-	Transform func(rec features.Record) (features.Record, error)
+	// the source column) and returns the record to write. The view's Flow
+	// is valid only during the call.
+	Transform func(v features.View) (features.Record, error)
 	Sink      Sink
 	// Strict turns a damaged capture into an error; otherwise OnWarning
 	// receives it and the job ends with the flows read so far.
@@ -87,7 +88,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		id++
 		if j.Transform != nil {
 			var err error
-			if rec, err = j.Transform(rec); err != nil {
+			if rec, err = j.Transform(features.View{Schema: j.Extractor.Schema(), Record: rec, Flow: f}); err != nil {
 				sinkErr = err
 				return
 			}
