@@ -3,7 +3,12 @@ package stages
 // Frame is one captured frame. Data belongs to the source and is only valid
 // until the next call to Next (gopacket's zero-copy rule).
 type Frame struct {
-	TimeNs   int64  // capture time, nanoseconds since the Unix epoch
+	TimeNs int64 // capture time, nanoseconds since the Unix epoch
+	// TimeMs is NFStream's time_ms: libpcap's tv_sec×1000 + tv_usec/1000 in
+	// uint64 arithmetic. It equals floor(TimeNs/1e6) for any sane capture
+	// and stays exact where TimeNs overflows (a pcapng timestamp far in the
+	// future, as in the corpus' dhcp_little_endian.pcapng).
+	TimeMs   uint64
 	Data     []byte // captured bytes (caplen)
 	WireLen  uint32 // original length on the wire
 	LinkType uint32 // LINKTYPE_* of the interface that captured it

@@ -1,0 +1,296 @@
+package stages
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrNotCapture is wrapped by the error Open returns for input that is
+// neither a pcap nor a pcapng capture, compressed or not.
+var ErrNotCapture = errors.New("not a pcap or pcapng capture")
+
+// ByteCounter is implemented by sources that can tell how much of their
+// input they have consumed, for progress reports.
+type ByteCounter interface {
+	// BytesRead returns the bytes read so far from the input as stored
+	// (compressed bytes for a compressed file), to compare with its size.
+	// It advances in steps of the read buffer, and may be called from
+	// another goroutine while the source is being read.
+	BytesRead() int64
+}
+
+// Open opens a capture file: classic pcap (either byte order, microsecond
+// or nanosecond timestamps) or pcapng, possibly compressed with gzip, zstd,
+// xz or bzip2. Formats are recognised by their magic bytes, never by the
+// file name. The path "-" reads standard input.
+//
+// Open fails for a missing file (the error wraps fs.ErrNotExist) and for
+// input that is not a capture (it wraps ErrNotCapture). A capture whose
+// headers are damaged opens fine: its Source reports a *CorruptError from
+// Next after the frames that could be read.
+func Open(path string) (Source, error) {
+	return openCapture(path)
+}
+
+func openCapture(path string) (*captureSource, error) {
+	if path == "-" {
+		return newCaptureSource("-", os.Stdin, nil)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	src, err := newCaptureSource(path, f, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// NewReader reads a capture from r, recognised as Open does; name labels
+// errors. Closing the Source does not close r.
+func NewReader(name string, r io.Reader) (Source, error) {
+	return newCaptureSource(name, r, nil)
+}
+
+// frameReader is one capture format's record decoder.
+type frameReader interface {
+	next() (Frame, error)
+}
+
+// captureSource reads one capture.
+type captureSource struct {
+	frames       frameReader
+	input        *countingReader
+	decompressor io.Closer // nil when the input is not compressed
+	file         io.Closer // nil when the caller owns the input
+	err          error     // sticky: io.EOF or the first failure
+}
+
+var (
+	_ Source      = (*captureSource)(nil)
+	_ ByteCounter = (*captureSource)(nil)
+)
+
+func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource, error) {
+	src := &captureSource{input: &countingReader{r: r}, file: file}
+	br := bufio.NewReaderSize(src.input, readBufferSize)
+	if c := sniffCompression(br); c != nil {
+		dec, err := decompress(c, br)
+		if err != nil {
+			// The magic says compressed, so this is a damaged file rather
+			// than a foreign one: report it like other damage.
+			src.err = &CorruptError{File: name, Packet: 1, Err: err}
+			return src, nil
+		}
+		src.decompressor = dec
+		br = bufio.NewReaderSize(dec, readBufferSize)
+		if err := src.sniffFormat(name, br); err != nil {
+			src.Close()
+			return nil, fmt.Errorf("%s: %s data: %w", name, c.name, err)
+		}
+		return src, nil
+	}
+	if err := src.sniffFormat(name, br); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return src, nil
+}
+
+// sniffFormat picks the record decoder from the first four bytes of br.
+func (s *captureSource) sniffFormat(name string, br *bufio.Reader) error {
+	head, err := br.Peek(4)
+	if len(head) < 4 {
+		if err != nil && !errors.Is(err, io.EOF) {
+			// A damaged compressed stream or a failing read.
+			s.err = &CorruptError{File: name, Packet: 1, Err: err}
+			return nil
+		}
+		return fmt.Errorf("%w: only %d bytes", ErrNotCapture, len(head))
+	}
+	records := recordBuffer{br: br}
+	magic := binary.LittleEndian.Uint32(head)
+	if _, ok := pcapOrder(magic); ok {
+		pcap, err := newPcapReader(name, records)
+		s.frames, s.err = pcap, err
+		return nil
+	}
+	if magic == blockSectionHeader {
+		s.frames = newPcapngReader(name, records)
+		return nil
+	}
+	return fmt.Errorf("%w: starts with % x", ErrNotCapture, head)
+}
+
+// Next returns the next frame. Frame.Data belongs to the source and is valid
+// only until the next call to Next or Close. At the end it returns io.EOF;
+// on damage, a *CorruptError; both repeat on later calls.
+func (s *captureSource) Next() (Frame, error) {
+	if s.err != nil {
+		return Frame{}, s.err
+	}
+	frame, err := s.frames.next()
+	if err != nil {
+		s.err = err
+	}
+	return frame, err
+}
+
+// Close releases the decompressor and closes the file Open opened.
+func (s *captureSource) Close() error {
+	if s.err == nil {
+		s.err = errClosed
+	}
+	var errs []error
+	if s.decompressor != nil {
+		errs = append(errs, s.decompressor.Close())
+		s.decompressor = nil
+	}
+	if s.file != nil {
+		errs = append(errs, s.file.Close())
+		s.file = nil
+	}
+	return errors.Join(errs...)
+}
+
+// BytesRead implements ByteCounter.
+func (s *captureSource) BytesRead() int64 { return s.input.n.Load() }
+
+var errClosed = errors.New("capture source is closed")
+
+// countingReader counts the bytes read through it; the count may be read
+// concurrently by a progress reporter.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// OpenFiles reads several capture files one after another as one capture,
+// like NFStream's list source. Every file is opened and recognised up front,
+// so a missing or foreign file fails here rather than half-way; each is then
+// reopened in turn. A *CorruptError names the damaged file and counts
+// packets within it.
+func OpenFiles(paths []string) (Source, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("open captures: no files given")
+	}
+	if len(paths) == 1 {
+		return Open(paths[0])
+	}
+	var first *captureSource
+	for i, path := range paths {
+		if path == "-" {
+			if first != nil {
+				first.Close()
+			}
+			return nil, errors.New("open captures: standard input cannot be one of several files")
+		}
+		src, err := openCapture(path)
+		if err != nil {
+			if first != nil {
+				first.Close()
+			}
+			return nil, err
+		}
+		if i == 0 {
+			first = src
+		} else {
+			src.Close()
+		}
+	}
+	return &fileListSource{paths: paths, current: first}, nil
+}
+
+// fileListSource chains the sources of several files.
+type fileListSource struct {
+	paths []string
+	index int // of the file being read
+	err   error
+
+	mu        sync.Mutex     // guards the two fields below for BytesRead
+	current   *captureSource // nil once every file is done
+	bytesDone int64          // read from the finished files
+}
+
+var (
+	_ Source      = (*fileListSource)(nil)
+	_ ByteCounter = (*fileListSource)(nil)
+)
+
+// Next returns the next frame of the current file, moving on to the next
+// file at each end. Frame.Data is valid until the next call to Next or Close.
+func (m *fileListSource) Next() (Frame, error) {
+	for m.err == nil {
+		frame, err := m.current.Next()
+		if err == nil {
+			return frame, nil
+		}
+		if err != io.EOF {
+			m.err = err
+			break
+		}
+		if err := m.finishCurrent(); err != nil {
+			m.err = err
+			break
+		}
+		m.index++
+		if m.index == len(m.paths) {
+			m.err = io.EOF
+			break
+		}
+		src, err := openCapture(m.paths[m.index])
+		if err != nil {
+			m.err = err // the file changed since OpenFiles checked it
+			break
+		}
+		m.mu.Lock()
+		m.current = src
+		m.mu.Unlock()
+	}
+	return Frame{}, m.err
+}
+
+func (m *fileListSource) finishCurrent() error {
+	m.mu.Lock()
+	current := m.current
+	m.bytesDone += current.BytesRead()
+	m.current = nil
+	m.mu.Unlock()
+	return current.Close()
+}
+
+// Close closes the file being read.
+func (m *fileListSource) Close() error {
+	if m.err == nil {
+		m.err = errClosed
+	}
+	if m.current == nil {
+		return nil
+	}
+	return m.finishCurrent()
+}
+
+// BytesRead implements ByteCounter: bytes of the finished files plus those
+// read so far from the current one. It may be called concurrently with Next.
+func (m *fileListSource) BytesRead() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := m.bytesDone
+	if m.current != nil {
+		n += m.current.BytesRead()
+	}
+	return n
+}

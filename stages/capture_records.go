@@ -1,0 +1,112 @@
+package stages
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"slices"
+)
+
+// readBufferSize is the size of the bufio buffer a capture is read through.
+// Records up to this size (every Ethernet, jumbo and 64 KiB loopback frame)
+// are handed out straight from that buffer, with no copy; larger ones go
+// through recordBuffer.large.
+const readBufferSize = 64 << 10
+
+// maxPacketFloor is the smallest caplen limit: a record may always carry up to
+// 256 KiB (libpcap's MAXIMUM_SNAPLEN), or the file's snaplen if that is larger.
+const maxPacketFloor = 256 << 10
+
+// recordBuffer hands out whole records (record header plus packet bytes)
+// from a bufio.Reader. A record that fits the bufio buffer is returned as a
+// slice of that buffer and consumed at the next call, so reading a frame
+// neither copies nor allocates. A larger record is assembled in one reusable
+// slice that grows only as bytes actually arrive, so a damaged length field
+// cannot make us allocate what the file does not contain.
+type recordBuffer struct {
+	br      *bufio.Reader
+	pending int    // bytes of the previously returned record, consumed lazily
+	large   []byte // reused for records larger than the bufio buffer
+}
+
+// release consumes the record returned by the previous call.
+func (b *recordBuffer) release() error {
+	if b.pending == 0 {
+		return nil
+	}
+	n := b.pending
+	b.pending = 0
+	_, err := b.br.Discard(n) // the bytes were peeked, so this cannot fail short
+	return err
+}
+
+// peek returns the next n bytes (n ≤ readBufferSize) without consuming them.
+// The slice is valid until the next call on b. It returns io.EOF when the
+// input ends exactly here and io.ErrUnexpectedEOF when it ends within the n
+// bytes.
+func (b *recordBuffer) peek(n int) ([]byte, error) {
+	if err := b.release(); err != nil {
+		return nil, err
+	}
+	p, err := b.br.Peek(n)
+	if len(p) == n {
+		return p, nil
+	}
+	return p, shortRead(len(p), err)
+}
+
+// take returns the next n bytes and consumes them at the next call on b. The
+// slice is valid until then.
+func (b *recordBuffer) take(n int) ([]byte, error) {
+	if n <= b.br.Size() {
+		p, err := b.peek(n)
+		if err != nil {
+			return p, err
+		}
+		b.pending = n
+		return p, nil
+	}
+	if err := b.release(); err != nil {
+		return nil, err
+	}
+	// Read in steps that at most double what has already arrived, so memory
+	// stays proportional to the bytes present in the file.
+	b.large = b.large[:0]
+	for len(b.large) < n {
+		step := min(n-len(b.large), max(len(b.large), b.br.Size()))
+		b.large = slices.Grow(b.large, step)
+		have := len(b.large)
+		got, err := io.ReadFull(b.br, b.large[have:have+step])
+		b.large = b.large[:have+got]
+		if err != nil {
+			return b.large, shortRead(len(b.large), err)
+		}
+	}
+	return b.large, nil
+}
+
+// skip consumes the next n bytes without looking at them.
+func (b *recordBuffer) skip(n int) error {
+	if err := b.release(); err != nil {
+		return err
+	}
+	got, err := b.br.Discard(n)
+	if got == n {
+		return nil
+	}
+	return shortRead(got, err)
+}
+
+// shortRead turns the error of a read that returned got bytes of the ones
+// asked for into io.EOF (nothing at all was left) or io.ErrUnexpectedEOF
+// (the input stopped inside a record); other errors, such as a damaged
+// compressed stream, pass through.
+func shortRead(got int, err error) error {
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, bufio.ErrBufferFull) {
+		if got == 0 && (err == nil || errors.Is(err, io.EOF)) {
+			return io.EOF
+		}
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}

@@ -1,0 +1,89 @@
+package stages
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+)
+
+// compression is a compressed-stream format recognised by its magic bytes,
+// never by the file name's extension.
+type compression struct {
+	name  string
+	magic []byte
+	open  func(io.Reader) (io.ReadCloser, error)
+}
+
+// maxZstdWindow is the largest zstd window we accept: 128 MiB, the limit
+// the reference zstd tool decodes without --long. The window is allocated up
+// front from a frame header that has no checksum, so it must be bounded.
+const maxZstdWindow = 128 << 20
+
+var compressions = []compression{
+	{name: "gzip", magic: []byte{0x1f, 0x8b}, open: openGzip},
+	{name: "zstd", magic: []byte{0x28, 0xb5, 0x2f, 0xfd}, open: openZstd},
+	{name: "xz", magic: []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}, open: openXz},
+	{name: "bzip2", magic: []byte{'B', 'Z', 'h'}, open: openBzip2},
+}
+
+// sniffCompression returns the compression that the stream in br starts
+// with, or nil for an uncompressed stream.
+func sniffCompression(br *bufio.Reader) *compression {
+	head, _ := br.Peek(8) // a short stream simply matches nothing
+	for i := range compressions {
+		if bytes.HasPrefix(head, compressions[i].magic) {
+			return &compressions[i]
+		}
+	}
+	return nil
+}
+
+func openGzip(r io.Reader) (io.ReadCloser, error) {
+	return gzip.NewReader(r) // reads concatenated members as one stream
+}
+
+func openZstd(r io.Reader) (io.ReadCloser, error) {
+	// One decoder goroutine-free: the stream is consumed sequentially anyway
+	// and nothing is left running if the caller forgets Close.
+	dec, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxZstdWindow))
+	if err != nil {
+		return nil, err
+	}
+	return zstdReadCloser{dec}, nil
+}
+
+type zstdReadCloser struct{ *zstd.Decoder }
+
+func (z zstdReadCloser) Close() error {
+	z.Decoder.Close()
+	return nil
+}
+
+func openXz(r io.Reader) (io.ReadCloser, error) {
+	// The dictionary size comes from CRC-protected block headers, so
+	// damage is caught before it can size an allocation.
+	dec, err := xz.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(dec), nil
+}
+
+func openBzip2(r io.Reader) (io.ReadCloser, error) {
+	return io.NopCloser(bzip2.NewReader(r)), nil
+}
+
+// decompress wraps r in the decompressor for c.
+func decompress(c *compression, r io.Reader) (io.ReadCloser, error) {
+	rc, err := c.open(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s stream: %w", c.name, err)
+	}
+	return rc, nil
+}

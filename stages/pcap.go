@@ -1,0 +1,162 @@
+package stages
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Classic pcap magic numbers as they appear in the first four bytes of a
+// file written in little-endian order; big-endian files hold the same values
+// byte-swapped.
+const (
+	pcapMagicMicro    = 0xa1b2c3d4 // timestamps in microseconds
+	pcapMagicNano     = 0xa1b23c4d // timestamps in nanoseconds
+	pcapMagicModified = 0xa1b2cd34 // Kuznetsov's patched format: 8 more bytes per record
+)
+
+const (
+	pcapFileHeaderLen   = 24
+	pcapRecordHeaderLen = 16
+	// pcapModifiedHeaderLen adds ifindex (4), protocol (2), pkt_type (1) and
+	// padding (1) to each record header of the modified format.
+	pcapModifiedHeaderLen = 24
+	// linkTypeMask keeps the link type proper; the upper bits of the header
+	// field carry FCS information (libpcap's LT_LINKTYPE).
+	linkTypeMask = 0x03FFFFFF
+)
+
+// lengthsSwapped says whether caplen and len trade places in a file's
+// record headers, which old writers (format versions before 2.3, and some
+// 2.3 writers) did; libpcap repairs it the same way.
+type lengthsSwapped uint8
+
+const (
+	lengthsInOrder lengthsSwapped = iota
+	lengthsReversed
+	lengthsMaybeReversed // version 2.3: reversed when caplen > len
+)
+
+// pcapReader reads classic pcap records.
+type pcapReader struct {
+	name      string
+	records   recordBuffer
+	order     binary.ByteOrder
+	nanos     bool // nanosecond timestamps
+	headerLen int  // record header length
+	swapped   lengthsSwapped
+	linkType  uint32
+	maxCap    uint32 // largest caplen accepted: max(snaplen, 256 KiB)
+	packets   int    // frames returned so far
+}
+
+// pcapOrder tells whether magic (read as little-endian) is a classic pcap
+// magic number, and returns the byte order of the file it starts.
+func pcapOrder(magic uint32) (binary.ByteOrder, bool) {
+	switch magic {
+	case pcapMagicMicro, pcapMagicNano, pcapMagicModified:
+		return binary.LittleEndian, true
+	}
+	switch swap32(magic) {
+	case pcapMagicMicro, pcapMagicNano, pcapMagicModified:
+		return binary.BigEndian, true
+	}
+	return nil, false
+}
+
+func swap32(v uint32) uint32 {
+	return v>>24 | v>>8&0xff00 | v<<8&0xff0000 | v<<24
+}
+
+// newPcapReader reads the file header; the caller has checked the magic.
+func newPcapReader(name string, records recordBuffer) (*pcapReader, error) {
+	r := &pcapReader{name: name, records: records, headerLen: pcapRecordHeaderLen}
+	hdr, err := r.records.peek(pcapFileHeaderLen)
+	if err != nil {
+		return r, r.corrupt(fmt.Errorf("file header: %w", truncated(err)))
+	}
+	order, ok := pcapOrder(binary.LittleEndian.Uint32(hdr))
+	if !ok {
+		return r, r.corrupt(errors.New("file header: not a pcap magic number"))
+	}
+	r.order = order
+	switch order.Uint32(hdr) {
+	case pcapMagicNano:
+		r.nanos = true
+	case pcapMagicModified:
+		r.headerLen = pcapModifiedHeaderLen
+	}
+	major, minor := order.Uint16(hdr[4:]), order.Uint16(hdr[6:])
+	if major < 2 {
+		return r, r.corrupt(fmt.Errorf("file header: archaic format version %d.%d", major, minor))
+	}
+	switch {
+	case major == 2 && minor < 3, major == 543: // 543 = 0x021f, a byte-swapped 2 from a broken writer
+		r.swapped = lengthsReversed
+	case major == 2 && minor == 3:
+		r.swapped = lengthsMaybeReversed
+	}
+	snaplen := order.Uint32(hdr[16:])
+	r.maxCap = max(snaplen, maxPacketFloor)
+	r.linkType = order.Uint32(hdr[20:]) & linkTypeMask
+	if err := r.records.skip(pcapFileHeaderLen); err != nil {
+		return r, r.corrupt(fmt.Errorf("file header: %w", truncated(err)))
+	}
+	return r, nil
+}
+
+// next returns the next frame; its Data is valid until the next call.
+func (r *pcapReader) next() (Frame, error) {
+	hdr, err := r.records.peek(r.headerLen)
+	if err == io.EOF {
+		return Frame{}, io.EOF
+	}
+	if err != nil {
+		return Frame{}, r.corrupt(fmt.Errorf("record header: %w", err))
+	}
+	sec := r.order.Uint32(hdr)
+	frac := r.order.Uint32(hdr[4:])
+	caplen := r.order.Uint32(hdr[8:])
+	wirelen := r.order.Uint32(hdr[12:])
+	if r.swapped == lengthsReversed || r.swapped == lengthsMaybeReversed && caplen > wirelen {
+		caplen, wirelen = wirelen, caplen
+	}
+	if caplen > r.maxCap {
+		return Frame{}, r.corrupt(fmt.Errorf("record header: captured length %d exceeds the limit %d", caplen, r.maxCap))
+	}
+	record, err := r.records.take(r.headerLen + int(caplen))
+	if err != nil {
+		return Frame{}, r.corrupt(fmt.Errorf("packet data: %w", truncated(err)))
+	}
+	timeNs := int64(sec) * 1e9
+	timeMs := uint64(sec) * 1e3
+	if r.nanos {
+		timeNs += int64(frac)
+		timeMs += uint64(frac) / 1e6
+	} else {
+		timeNs += int64(frac) * 1e3
+		timeMs += uint64(frac) / 1e3
+	}
+	r.packets++
+	return Frame{
+		TimeNs:   timeNs,
+		TimeMs:   timeMs,
+		Data:     record[r.headerLen:],
+		WireLen:  wirelen,
+		LinkType: r.linkType,
+	}, nil
+}
+
+func (r *pcapReader) corrupt(err error) error {
+	return &CorruptError{File: r.name, Packet: r.packets + 1, Err: err}
+}
+
+// truncated reports running out of input inside a structure as
+// io.ErrUnexpectedEOF: there, even a clean end of input is damage.
+func truncated(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
