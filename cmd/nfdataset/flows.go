@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/stages"
+)
+
+func init() {
+	register("flows", "meter captures into flows on stdout or a file (NFStreamer on the command line)", runFlows)
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+type flowsOptions struct {
+	decodeTunnels       bool
+	linuxSLL2           bool
+	bpfFilter           string
+	snapshotLength      int64
+	idleTimeout         int64
+	activeTimeout       int64
+	accountingMode      int64
+	nDissections        int64
+	statisticalAnalysis bool
+	spltAnalysis        int64
+	maxNFlows           int64
+	nMeters             int64
+	format              string
+	output              string
+	strict              bool
+	plugins             multiFlag
+	sources             []string
+}
+
+func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("flows", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: nfdataset flows [flags] SOURCE...\n\nSOURCE is a pcap/pcapng file (optionally gzip/zstd/xz compressed) or - for standard input;\nseveral sources are read one after another as one capture.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&o.decodeTunnels, "decode-tunnels", true, "decode GTP-U, CAPWAP and TZSP tunnels (adds tunnel_id)")
+	fs.StringVar(&o.bpfFilter, "bpf-filter", "", "BPF filter expression applied before metering")
+	fs.Int64Var(&o.snapshotLength, "snapshot-length", 1536, "snapshot length (live capture only)")
+	fs.Int64Var(&o.idleTimeout, "idle-timeout", 120, "idle timeout, seconds")
+	fs.Int64Var(&o.activeTimeout, "active-timeout", 1800, "active timeout, seconds")
+	fs.Int64Var(&o.accountingMode, "accounting-mode", 0, "packet size: 0 link layer, 1 IP, 2 transport, 3 payload")
+	fs.Int64Var(&o.nDissections, "n-dissections", 20, "packets inspected by DPI per flow (0 disables the DPI columns), 0…255")
+	fs.BoolVar(&o.statisticalAnalysis, "statistical-analysis", false, "add the 48 statistical columns")
+	fs.Int64Var(&o.spltAnalysis, "splt-analysis", 0, "add the first N packets' direction, size and gap (0 disables), 0…65535")
+	fs.Int64Var(&o.maxNFlows, "max-nflows", 0, "stop after this many flows (0: unlimited)")
+	fs.Int64Var(&o.nMeters, "n-meters", 0, "metering workers (0: one per core); the output is the same for any value")
+	fs.StringVar(&o.format, "format", "csv", "output format: csv, jsonl or parquet")
+	fs.StringVar(&o.output, "o", "-", "output file (- for standard output)")
+	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture instead of warning")
+	fs.BoolVar(&o.linuxSLL2, "linux-sll2", false, "decode Linux cooked v2 frames (NFStream ignores them)")
+	fs.Var(&o.plugins, "plugin", "add a plugin: NAME or NAME:key=value,key=value (repeatable)")
+	return fs
+}
+
+// parseInterspersed lets flags follow sources, as users type them.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// validate refuses parameters NFStream refuses (§1 of the reference).
+func (o *flowsOptions) validate() error {
+	switch {
+	case o.snapshotLength <= 0:
+		return usagef("invalid --snapshot-length %d: must be > 0", o.snapshotLength)
+	case o.idleTimeout < 0 || uint64(o.idleTimeout) > (1<<64-1)/1000:
+		return usagef("invalid --idle-timeout %d: must be ≥ 0 seconds", o.idleTimeout)
+	case o.activeTimeout < 0 || uint64(o.activeTimeout) > (1<<64-1)/1000:
+		return usagef("invalid --active-timeout %d: must be ≥ 0 seconds", o.activeTimeout)
+	case o.accountingMode < 0 || o.accountingMode > 3:
+		return usagef("invalid --accounting-mode %d: must be 0, 1, 2 or 3", o.accountingMode)
+	case o.nDissections < 0 || o.nDissections > 255:
+		return usagef("invalid --n-dissections %d: must be in 0…255", o.nDissections)
+	case o.spltAnalysis < 0 || o.spltAnalysis > 65535:
+		return usagef("invalid --splt-analysis %d: must be in 0…65535", o.spltAnalysis)
+	case o.nMeters < 0:
+		return usagef("invalid --n-meters %d: must be ≥ 0", o.nMeters)
+	case o.maxNFlows < 0:
+		return usagef("invalid --max-nflows %d: must be ≥ 0", o.maxNFlows)
+	}
+	if _, err := stages.FormatExtension(o.format); err != nil {
+		return usagef("invalid --format: %v", err)
+	}
+	if len(o.sources) == 0 {
+		return usagef("no SOURCE given (a capture file, several files, or - for standard input)")
+	}
+	for _, s := range o.sources {
+		if s == "-" {
+			continue
+		}
+		st, err := os.Stat(s)
+		if errors.Is(err, fs.ErrNotExist) {
+			return usagef("invalid source %q: no such file or interface", s)
+		}
+		if err == nil && st.IsDir() {
+			return usagef("invalid source %q: is a directory", s)
+		}
+	}
+	return nil
+}
+
+// featureRequests maps NFStreamer's switches onto feature sets.
+func (o *flowsOptions) featureRequests() ([]features.Request, error) {
+	reqs := []features.Request{{Name: "base"}}
+	if o.statisticalAnalysis {
+		reqs = append(reqs, features.Request{Name: "stats"})
+	}
+	if o.spltAnalysis > 0 {
+		reqs = append(reqs, features.Request{Name: "splt", Options: features.Options{"n": o.spltAnalysis}})
+	}
+	if o.nDissections > 0 {
+		reqs = append(reqs, features.Request{Name: "dpi", Options: features.Options{"n_dissections": o.nDissections}})
+	}
+	for _, p := range o.plugins {
+		r, err := parsePlugin(p)
+		if err != nil {
+			return nil, usagef("invalid --plugin %q: %v", p, err)
+		}
+		reqs = append(reqs, r)
+	}
+	return reqs, nil
+}
+
+func (o *flowsOptions) streamer() stages.Streamer {
+	return stages.Streamer{
+		DecodeTunnels:    o.decodeTunnels,
+		LinuxSLL2:        o.linuxSLL2,
+		IdleTimeoutSec:   uint64(o.idleTimeout),
+		ActiveTimeoutSec: uint64(o.activeTimeout),
+		AccountingMode:   int(o.accountingMode),
+		MaxFlows:         o.maxNFlows,
+		NMeters:          int(o.nMeters),
+	}
+}
+
+func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o flowsOptions
+	fset := flowsFlags(&o, stderr)
+	srcs, err := parseInterspersed(fset, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	o.sources = srcs
+	if err := o.validate(); err != nil {
+		return err
+	}
+	reqs, err := o.featureRequests()
+	if err != nil {
+		return err
+	}
+	st := o.streamer()
+	ext, err := features.NewExtractor(reqs, st.Env())
+	if err != nil {
+		return usageError{err}
+	}
+	var filter stages.Matcher
+	if o.bpfFilter != "" {
+		if filter, err = compileFilter(o.bpfFilter); err != nil {
+			return usagef("invalid --bpf-filter: %v", err)
+		}
+	}
+	src, err := stages.OpenFiles(o.sources)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return usageError{err}
+		}
+		return err
+	}
+	defer src.Close()
+
+	sink, err := stages.NewSink(o.format, o.output, stages.SinkOptions{})
+	if err != nil {
+		return err
+	}
+	if err := sink.Begin(ext.Schema()); err != nil {
+		sink.Abort()
+		return err
+	}
+	job := &stages.Job{
+		Source:    src,
+		Filter:    filter,
+		Streamer:  st,
+		Extractor: ext,
+		Sink:      sink,
+		Strict:    o.strict,
+		OnWarning: func(err error) { fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err) },
+	}
+	if _, err := job.Run(ctx); err != nil {
+		sink.Abort()
+		return err
+	}
+	return sink.Close()
+}
