@@ -217,7 +217,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Extractor: ext,
 		Sink:      sink,
 		Strict:    o.strict,
-		OnWarning: func(err error) { fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err) },
+		OnWarning: func(err error) {
+			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
+		},
 	}
 	if _, err := job.Run(ctx); err != nil {
 		sink.Abort()
