@@ -67,7 +67,7 @@ func CreateOutput(path string) (*Output, error) {
 		}, nil
 	}
 	if path == "" {
-		return nil, errors.New("output: empty path")
+		return nil, errors.New(`output "": empty path`)
 	}
 	info, err := os.Stat(path)
 	switch {

@@ -125,7 +125,7 @@ func (c *sinkCore) begin(schema features.Schema) error {
 	case c.closed:
 		return c.errorf("Begin after Close")
 	case c.begun:
-		return c.errorf("Begin called twice")
+		return c.fail(c.errorf("Begin called twice"))
 	}
 	if len(schema) == 0 {
 		return c.fail(c.errorf("empty schema"))
