@@ -263,7 +263,37 @@ func TestParityPluginsSettings(t *testing.T) {
 func TestParitySynthetic(t *testing.T) {
 	shared := needShared(t)
 	dir := filepath.Join(shared, "spec", "golden", "synthetic")
-	for _, g := range goldenFiles(t, dir) {
+	paritySynthetic(t, dir, dir)
+}
+
+// TestParityOwnCopies runs the same comparisons on the captures and
+// NFStream goldens kept in this repository (testdata/nfstream,
+// goldens/nfstream), so a clone without ../shared still tests the meter.
+func TestParityOwnCopies(t *testing.T) {
+	caps := filepath.Join("..", "testdata", "nfstream")
+	gold := filepath.Join("..", "goldens", "nfstream")
+	paritySynthetic(t, caps, filepath.Join(gold, "synthetic"))
+	for _, set := range []struct {
+		dir    string
+		adjust func(*Streamer)
+		splt   int64
+	}{
+		{"full", func(*Streamer) {}, 10},
+		{"notunnel", func(s *Streamer) { s.DecodeTunnels = false }, 0},
+	} {
+		for _, g := range goldenFiles(t, filepath.Join(gold, set.dir)) {
+			capture := filepath.Join(caps, strings.TrimSuffix(filepath.Base(g), ".csv"))
+			t.Run(set.dir+"/"+filepath.Base(capture), func(t *testing.T) {
+				st := DefaultStreamer()
+				set.adjust(&st)
+				checkParity(t, parityCase{golden: g, captures: []string{capture}, streamer: st, sets: fullSets(set.splt)})
+			})
+		}
+	}
+}
+
+func paritySynthetic(t *testing.T, dir, goldDir string) {
+	for _, g := range goldenFiles(t, goldDir) {
 		name := filepath.Base(g)
 		parts := strings.SplitN(strings.TrimSuffix(name, ".csv"), ".pcap", 2)
 		capture := filepath.Join(dir, parts[0]+".pcap")
