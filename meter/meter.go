@@ -63,16 +63,17 @@ func TimeMs(timeNs int64) uint64 {
 	return uint64(us/1_000_000)*1000 + uint64(us%1_000_000)/1000
 }
 
-// Process meters one captured frame. It reports whether the frame was
-// metered (false: NFStream ignores it).
-func (m *Meter) Process(linkType uint32, data []byte, wireLen uint32, timeNs int64) bool {
+// Process meters one captured frame stamped with NFStream's millisecond
+// time (see TimeMs). It reports whether the frame was metered (false:
+// NFStream ignores it).
+func (m *Meter) Process(linkType uint32, data []byte, wireLen uint32, timeMs uint64) bool {
 	p := &m.pkt
 	if !Decode(linkType, data, wireLen, m.cfg.Decode, p) {
 		m.Ignored++
 		return false
 	}
 	m.Processed++
-	t := TimeMs(timeNs)
+	t := timeMs
 	if t > m.tick {
 		m.tick = t
 	} else {
@@ -92,8 +93,8 @@ func (m *Meter) Process(linkType uint32, data []byte, wireLen uint32, timeNs int
 
 // Tick advances the meter clock with the time of a packet metered
 // elsewhere (NFStream's time ticker for multi-meter runs).
-func (m *Meter) Tick(timeNs int64) {
-	t := TimeMs(timeNs)
+func (m *Meter) Tick(timeMs uint64) {
+	t := timeMs
 	if t > m.tick {
 		m.tick = t
 	}

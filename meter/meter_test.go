@@ -97,9 +97,9 @@ func TestMeterTimeouts(t *testing.T) {
 	m := New(Config{IdleTimeoutMs: 5000, ActiveTimeoutMs: 1800_000, Hooks: []Hook{h}, Emit: func(f *Flow) { emitted = append(emitted, *f) }})
 	a := frame(17, [4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2}, 1000, 53, 0)
 	b := frame(17, [4]byte{10, 0, 0, 2}, [4]byte{10, 0, 0, 1}, 53, 1000, 0)
-	m.Process(LinkEthernet, a, uint32(len(a)), 1_000_000_000)
-	m.Process(LinkEthernet, b, uint32(len(b)), 1_500_000_000)
-	m.Process(LinkEthernet, a, uint32(len(a)), 6_500_000_000) // exactly idle later: new flow
+	m.Process(LinkEthernet, a, uint32(len(a)), 1000)
+	m.Process(LinkEthernet, b, uint32(len(b)), 1500)
+	m.Process(LinkEthernet, a, uint32(len(a)), 6500) // exactly idle later: new flow
 	m.Flush()
 	if len(emitted) != 2 {
 		t.Fatalf("%d flows, want 2", len(emitted))
@@ -117,10 +117,10 @@ func TestMeterTimeouts(t *testing.T) {
 func TestMeterNoAllocs(t *testing.T) {
 	m := New(Config{IdleTimeoutMs: 120_000, ActiveTimeoutMs: 1800_000})
 	fr := frame(6, [4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2}, 1234, 80, 100)
-	ts := int64(1_000_000_000)
+	ts := uint64(1000)
 	m.Process(LinkEthernet, fr, uint32(len(fr)), ts)
 	allocs := testing.AllocsPerRun(1000, func() {
-		ts += 1_000_000
+		ts++
 		m.Process(LinkEthernet, fr, uint32(len(fr)), ts)
 	})
 	if allocs != 0 {
@@ -146,13 +146,13 @@ func BenchmarkMeter(b *testing.B) {
 		frames[i] = frame(6, [4]byte{10, 0, byte(i >> 8), byte(i)}, [4]byte{10, 1, 0, 1}, uint16(1024+i), 443, 100)
 	}
 	m := New(Config{IdleTimeoutMs: 120_000, ActiveTimeoutMs: 1800_000})
-	ts := int64(1_000_000_000)
+	ts := uint64(1000)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		fr := frames[i%nflows]
 		i++
-		ts += 1000
+		ts++
 		m.Process(LinkEthernet, fr, uint32(len(fr)), ts)
 	}
 }

@@ -130,7 +130,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 			res.Filtered++
 			continue
 		}
-		if !m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeNs) {
+		if !m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs) {
 			res.Ignored++
 		}
 		if sinkErr != nil {
