@@ -33,7 +33,7 @@ func multiSectionFile() *pcapngFile {
 						epb(1, 5*1024+512, payloadB, 11).
 						block(5, make([]byte, 16)). // Interface Statistics Block
 						epb(0, 1_700_000_000_987_654_321, payloadB, 11).
-						simplePacket(payloadB, 11).
+						simplePacket(payloadB[:8], 11). // cut to the interface's snaplen
 						block(0x40000BAD, []byte("custom block, not to be copied")).
 						obsoletePacket(1, 3, payloadA, 1514)
 	return f
