@@ -82,6 +82,9 @@ var (
 func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource, error) {
 	src := &captureSource{input: &countingReader{r: r}, file: file}
 	br := bufio.NewReaderSize(src.input, readBufferSize)
+	if head, err := br.Peek(maxMagicLen); len(head) < maxMagicLen && err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read %s: %w", name, err) // a directory, a failing disk
+	}
 	if c := sniffCompression(br); c != nil {
 		dec, err := decompress(c, br)
 		if err != nil {

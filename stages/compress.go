@@ -32,10 +32,14 @@ var compressions = []compression{
 	{name: "bzip2", magic: []byte{'B', 'Z', 'h'}, open: openBzip2},
 }
 
+// maxMagicLen is the number of leading bytes that identify any format we
+// read, compressed or not.
+const maxMagicLen = 8
+
 // sniffCompression returns the compression that the stream in br starts
 // with, or nil for an uncompressed stream.
 func sniffCompression(br *bufio.Reader) *compression {
-	head, _ := br.Peek(8) // a short stream simply matches nothing
+	head, _ := br.Peek(maxMagicLen) // a short stream simply matches nothing
 	for i := range compressions {
 		if bytes.HasPrefix(head, compressions[i].magic) {
 			return &compressions[i]
