@@ -1,0 +1,277 @@
+package bpf
+
+import "strings"
+
+// EtherTypes libpcap uses to name network protocols on every link type.
+const (
+	etherTypeIPv4   = 0x0800
+	etherTypeARP    = 0x0806
+	etherTypeRARP   = 0x8035
+	etherTypeIPv6   = 0x86dd
+	etherType8021Q  = 0x8100
+	etherType8021AD = 0x88a8
+	etherTypeQinQ   = 0x9100 // pre-standard QinQ tag libpcap also accepts
+)
+
+// IP protocol numbers with a meaning in the generated tests.
+const (
+	ipProtoTCP      = 6
+	ipProtoUDP      = 17
+	ipProtoFragment = 44 // IPv6 fragment header
+	ipProtoSCTP     = 132
+)
+
+// testKind says which part of a frame an instruction reads.
+type testKind uint8
+
+const (
+	// testLinkProto: the link layer says the network protocol is the
+	// EtherType in value (how it says so depends on the link type).
+	testLinkProto testKind = iota
+	// testVLANID: the 12-bit VLAN ID of the tag at depth equals value.
+	testVLANID
+	// testNetField: a field at offset in the network-layer header.
+	testNetField
+	// testTransportField: a field at offset in the header after an IPv4
+	// header, whose length comes from the IHL nibble.
+	testTransportField
+)
+
+type cmpOp uint8
+
+const (
+	cmpEq cmpOp = iota
+	cmpGE
+	cmpLE
+)
+
+// Jump targets beyond the program: the filter's verdict.
+const (
+	targetAccept int32 = -1
+	targetReject int32 = -2
+)
+
+// insn is one test of the compiled program. Like a BPF instruction it
+// loads (size bytes, big-endian, ANDed with mask), compares with value
+// and jumps to jt or jf; a load past the end of the frame rejects the
+// frame outright, as it does in BPF.
+type insn struct {
+	kind   testKind
+	cmp    cmpOp
+	size   uint8
+	depth  int32 // VLAN tags before the link-layer protocol field
+	offset int32
+	mask   uint32
+	value  uint32
+	jt, jf int32
+}
+
+type condKind uint8
+
+const (
+	condTrue condKind = iota
+	condFalse
+	condTest
+	condAnd
+	condOr
+	condNot
+)
+
+// cond is the boolean form of a primitive, built from tests in the order
+// libpcap's generated code performs them (which matters, because a load
+// past the end of the frame ends evaluation).
+type cond struct {
+	kind condKind
+	x, y *cond
+	test insn
+}
+
+func and(cs ...*cond) *cond { return fold(condAnd, cs) }
+func or(cs ...*cond) *cond  { return fold(condOr, cs) }
+
+func fold(kind condKind, cs []*cond) *cond {
+	c := cs[len(cs)-1]
+	for i := len(cs) - 2; i >= 0; i-- {
+		c = &cond{kind: kind, x: cs[i], y: c}
+	}
+	return c
+}
+
+func linkProto(etherType uint16, depth int) *cond {
+	return &cond{kind: condTest, test: insn{kind: testLinkProto, depth: int32(depth), value: uint32(etherType)}}
+}
+
+func netField(depth int, offset int32, size uint8, mask uint32, op cmpOp, value uint32) *cond {
+	if mask == 0 && op == cmpEq && value == 0 {
+		// libpcap's optimizer folds a fully masked comparison ("net
+		// 0.0.0.0/0", the unmasked words of an IPv6 prefix) to true and
+		// drops its load, so a short frame is not rejected for it.
+		return &cond{kind: condTrue}
+	}
+	return &cond{kind: condTest, test: insn{kind: testNetField, depth: int32(depth), offset: offset, size: size, mask: mask, cmp: op, value: value}}
+}
+
+func transportField(depth int, offset int32, op cmpOp, value uint32) *cond {
+	return &cond{kind: condTest, test: insn{kind: testTransportField, depth: int32(depth), offset: offset, size: 2, mask: 0xffff, cmp: op, value: value}}
+}
+
+// toCond lowers the parsed expression.
+func toCond(n *node) *cond {
+	switch n.kind {
+	case nodeAnd:
+		return and(toCond(n.x), toCond(n.y))
+	case nodeOr:
+		return or(toCond(n.x), toCond(n.y))
+	case nodeNot:
+		return &cond{kind: condNot, x: toCond(n.x)}
+	}
+	return primCond(&n.prim)
+}
+
+func primCond(p *primitive) *cond {
+	d := p.depth
+	switch p.kind {
+	case primLinkProto:
+		return linkProto(p.etherType, d)
+	case primProto:
+		v4 := and(linkProto(etherTypeIPv4, d), netField(d, 9, 1, 0xff, cmpEq, p.number))
+		// Over IPv6 libpcap also accepts the protocol behind one fragment
+		// header, but walks no other extension header.
+		v6 := and(linkProto(etherTypeIPv6, d), or(
+			netField(d, 6, 1, 0xff, cmpEq, p.number),
+			and(netField(d, 6, 1, 0xff, cmpEq, ipProtoFragment), netField(d, 40, 1, 0xff, cmpEq, p.number))))
+		switch p.proto {
+		case protoIP:
+			return v4
+		case protoIP6:
+			return v6
+		}
+		return or(v4, v6)
+	case primHost4:
+		check := func(off int32) *cond { return netField(d, off, 4, p.mask4, cmpEq, p.addr4&p.mask4) }
+		ip := and(linkProto(etherTypeIPv4, d), directed(p.dir, check(12), check(16)))
+		// ARP and RARP carry the sender and target protocol addresses at
+		// 14 and 24 (for Ethernet/IPv4 hardware and protocol sizes).
+		arp := and(linkProto(etherTypeARP, d), directed(p.dir, check(14), check(24)))
+		rarp := and(linkProto(etherTypeRARP, d), directed(p.dir, check(14), check(24)))
+		switch p.proto {
+		case protoIP:
+			return ip
+		case protoARP:
+			return arp
+		}
+		return or(ip, arp, rarp)
+	case primHost6:
+		a := p.addr6.As16()
+		var m [16]byte
+		for i := 0; i < p.bits6; i++ {
+			m[i/8] |= 0x80 >> (i % 8)
+		}
+		check := func(off int32) *cond {
+			words := make([]*cond, 4)
+			for w := range words {
+				mask := be32(m[4*w:])
+				words[w] = netField(d, off+int32(4*w), 4, mask, cmpEq, be32(a[4*w:])&mask)
+			}
+			return and(words...)
+		}
+		return and(linkProto(etherTypeIPv6, d), directed(p.dir, check(8), check(24)))
+	case primPort:
+		protos := []uint32{ipProtoTCP, ipProtoUDP, ipProtoSCTP}
+		switch p.proto {
+		case protoTCP:
+			protos = []uint32{ipProtoTCP}
+		case protoUDP:
+			protos = []uint32{ipProtoUDP}
+		case protoSCTP:
+			protos = []uint32{ipProtoSCTP}
+		}
+		protoIs := func(off int32) *cond {
+			cs := make([]*cond, len(protos))
+			for i, v := range protos {
+				cs[i] = netField(d, off, 1, 0xff, cmpEq, v)
+			}
+			return or(cs...)
+		}
+		inRange := func(field func(cmpOp, uint32) *cond) *cond {
+			if !p.isRange {
+				return field(cmpEq, uint32(p.lo))
+			}
+			return and(field(cmpGE, uint32(p.lo)), field(cmpLE, uint32(p.hi)))
+		}
+		v4port := func(off int32) *cond {
+			return inRange(func(op cmpOp, v uint32) *cond { return transportField(d, off, op, v) })
+		}
+		v6port := func(off int32) *cond {
+			return inRange(func(op cmpOp, v uint32) *cond { return netField(d, 40+off, 2, 0xffff, op, v) })
+		}
+		// IPv4: only the first fragment (offset 0) carries the ports.
+		v4 := and(linkProto(etherTypeIPv4, d), protoIs(9), netField(d, 6, 2, 0x1fff, cmpEq, 0),
+			directed(p.dir, v4port(0), v4port(2)))
+		// IPv6: the fixed header's next header only, no extension headers.
+		v6 := and(linkProto(etherTypeIPv6, d), protoIs(6), directed(p.dir, v6port(0), v6port(2)))
+		return or(v4, v6)
+	case primVLAN:
+		tpid := or(linkProto(etherType8021Q, d), linkProto(etherType8021AD, d), linkProto(etherTypeQinQ, d))
+		if !p.hasNumber {
+			return tpid
+		}
+		return and(tpid, &cond{kind: condTest, test: insn{kind: testVLANID, depth: int32(d), size: 2, mask: 0x0fff, value: p.number}})
+	}
+	return &cond{kind: condFalse}
+}
+
+func directed(dir dirQual, src, dst *cond) *cond {
+	switch dir {
+	case dirSrc:
+		return src
+	case dirDst:
+		return dst
+	case dirBoth:
+		return and(src, dst)
+	}
+	return or(src, dst)
+}
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// program flattens c into tests with jump targets, emitting each operand
+// after its successors so that every jump goes to a lower index and
+// evaluation always ends. It returns the entry index (or a verdict).
+type program struct{ insns []insn }
+
+func (pr *program) emit(c *cond, jt, jf int32) int32 {
+	switch c.kind {
+	case condTrue:
+		return jt
+	case condFalse:
+		return jf
+	case condNot:
+		return pr.emit(c.x, jf, jt)
+	case condAnd:
+		return pr.emit(c.x, pr.emit(c.y, jt, jf), jf)
+	case condOr:
+		return pr.emit(c.x, jt, pr.emit(c.y, jt, jf))
+	}
+	in := c.test
+	in.jt, in.jf = jt, jf
+	pr.insns = append(pr.insns, in)
+	return int32(len(pr.insns) - 1)
+}
+
+// Compile parses expr, a libpcap filter expression in this package's
+// subset, and returns the filter. An empty expression matches every frame.
+func Compile(expr string) (*Filter, error) {
+	if strings.TrimSpace(expr) == "" {
+		return &Filter{matchAll: true}, nil
+	}
+	n, p, err := parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	var pr program
+	entry := pr.emit(toCond(n), targetAccept, targetReject)
+	return &Filter{expr: n.String(), insns: pr.insns, entry: entry, usesVLAN: p.usesVLAN}, nil
+}

@@ -1,0 +1,35 @@
+// Package bpf compiles the subset of libpcap's filter language that users
+// pass to --bpf-filter (NFStream's bpf_filter) and evaluates it on captured
+// frames in pure Go, so offline runs need neither cgo nor libpcap.
+//
+// Supported: host, net (CIDR, "mask", short IPv4 nets), port, portrange with
+// the src, dst, "src or dst" and "src and dst" qualifiers; tcp, udp, sctp,
+// icmp, icmp6, ip, ip6, arp; proto N, ip proto N, ip6 proto N (names tcp,
+// udp, icmp, icmp6, sctp, with or without libpcap's backslash escape);
+// vlan [N]; and/&&, or/||, not/!, parentheses, and libpcap's inheritance of
+// the previous qualifiers by a bare value ("host a or b", "tcp port 80 or
+// 443"). Anything else is rejected by Compile with a *CompileError naming
+// the unsupported part and its byte offset.
+//
+// Semantics follow libpcap 1.10 as compiled for an offline capture and
+// checked against tcpdump: where each link type keeps its EtherType (or
+// equivalent) and network layer; "and" and "or" share one precedence and
+// group from the left; "vlan" moves the offsets of every primitive written
+// after it into the 802.1Q/802.1ad tag (tagged frames match nothing else
+// without it); port tests TCP, UDP and SCTP, on IPv4 only in the first
+// fragment; "ip6 proto N" (and tcp, udp, icmp6 over IPv6) also looks behind
+// one fragment header; and a frame too short for a field the filter reads
+// is rejected by the whole filter, even under "not", as a BPF program that
+// loads past the end of the packet returns 0.
+//
+// Known differences from libpcap: the address family of LINKTYPE_NULL
+// frames is accepted in either byte order (libpcap uses the capture file's);
+// a filter using "vlan" matches nothing on non-Ethernet link types (libpcap
+// refuses to compile it there); LINKTYPE 14 is raw IP (on Linux libpcap
+// reads it as BSD/OS PPP); numbers above 255 after "proto" are an error
+// (libpcap accepts them and matches nothing); libpcap's optimizer can drop
+// loads that cannot change the result, so on frames truncated inside a
+// header that redundant expressions read, results may differ.
+//
+// May import: the standard library only.
+package bpf

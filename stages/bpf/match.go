@@ -1,0 +1,243 @@
+package bpf
+
+// LINKTYPE_* values Match understands.
+const (
+	linkTypeNull      = 0
+	linkTypeEthernet  = 1
+	linkTypePPP       = 9
+	linkTypeRaw12     = 12 // DLT_RAW as written by some systems
+	linkTypeRaw14     = 14 // DLT_RAW on OpenBSD
+	linkTypePPPHDLC   = 50
+	linkTypeRaw       = 101
+	linkTypeCHDLC     = 104
+	linkTypeLoop      = 108
+	linkTypeLinuxSLL  = 113
+	linkTypeIPv4      = 228
+	linkTypeIPv6      = 229
+	linkTypeLinuxSLL2 = 276
+)
+
+// linkFamily groups link types by how they name the network protocol.
+type linkFamily uint8
+
+const (
+	familyUnknown  linkFamily = iota
+	familyEtherish            // a 16-bit EtherType at typeOffset
+	familyPPP                 // a 16-bit PPP protocol number at typeOffset
+	familyNull                // a 32-bit BSD address family, host byte order
+	familyLoop                // a 32-bit BSD address family, network byte order
+	familyRawIP               // no header: the IP version nibble tells
+	familyOnlyIPv4
+	familyOnlyIPv6
+)
+
+// linkLayout says where, for one link type, the network protocol is named
+// and where the network layer starts (without VLAN tags).
+type linkLayout struct {
+	family     linkFamily
+	typeOffset int
+	netOffset  int
+	ethernet   bool // the only link type on which libpcap compiles "vlan"
+}
+
+func layoutOf(linkType uint32) linkLayout {
+	switch linkType {
+	case linkTypeEthernet:
+		return linkLayout{family: familyEtherish, typeOffset: 12, netOffset: 14, ethernet: true}
+	case linkTypeLinuxSLL:
+		return linkLayout{family: familyEtherish, typeOffset: 14, netOffset: 16}
+	case linkTypeLinuxSLL2:
+		return linkLayout{family: familyEtherish, typeOffset: 0, netOffset: 20}
+	case linkTypeCHDLC:
+		return linkLayout{family: familyEtherish, typeOffset: 2, netOffset: 4}
+	case linkTypePPP, linkTypePPPHDLC:
+		return linkLayout{family: familyPPP, typeOffset: 2, netOffset: 4}
+	case linkTypeNull:
+		return linkLayout{family: familyNull, netOffset: 4}
+	case linkTypeLoop:
+		return linkLayout{family: familyLoop, netOffset: 4}
+	case linkTypeRaw, linkTypeRaw12, linkTypeRaw14:
+		return linkLayout{family: familyRawIP}
+	case linkTypeIPv4:
+		return linkLayout{family: familyOnlyIPv4}
+	case linkTypeIPv6:
+		return linkLayout{family: familyOnlyIPv6}
+	}
+	return linkLayout{}
+}
+
+// vlanTagLen is the size of one 802.1Q tag; libpcap moves both the type
+// and the network offsets by it for every "vlan" written before a test.
+const vlanTagLen = 4
+
+// Filter is a compiled expression; Match is safe for concurrent use and does not allocate.
+type Filter struct {
+	expr     string // normalised expression
+	insns    []insn
+	entry    int32 // first instruction, or a verdict for constant filters
+	matchAll bool  // the empty expression
+	usesVLAN bool
+}
+
+// String returns the normalised expression: every primitive with its
+// qualifiers written out, numbers in decimal, and "and", "or", "not".
+// Compiling it again gives the same filter.
+func (f *Filter) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.expr
+}
+
+// Match reports whether libpcap would accept the frame captured with the given LINKTYPE_* (1 Ethernet, 113 Linux SLL, 0 NULL/loopback, 101/228/229 raw IP, 9 PPP, 104 C_HDLC, 50 PPP_HDLC, 276 Linux SLL2, 12/14 raw on some OSes).
+//
+// A nil or empty filter accepts everything. Other filters reject frames of
+// link types not listed (and 108, LOOP, which is also supported), and a
+// filter that uses "vlan" rejects every frame that is not Ethernet.
+func (f *Filter) Match(linkType uint32, data []byte) bool {
+	if f == nil || f.matchAll {
+		return true
+	}
+	layout := layoutOf(linkType)
+	if layout.family == familyUnknown || f.usesVLAN && !layout.ethernet {
+		return false
+	}
+	pc := f.entry
+	for pc >= 0 {
+		in := &f.insns[pc]
+		ok, inBounds := in.eval(&layout, data)
+		if !inBounds {
+			return false
+		}
+		if ok {
+			pc = in.jt
+		} else {
+			pc = in.jf
+		}
+	}
+	return pc == targetAccept
+}
+
+// eval runs one test. inBounds is false when a load falls outside data,
+// which ends the whole filter with a rejection.
+func (in *insn) eval(l *linkLayout, data []byte) (ok, inBounds bool) {
+	shift := int(in.depth) * vlanTagLen
+	switch in.kind {
+	case testLinkProto:
+		return linkProtoIs(l, data, shift, uint16(in.value))
+	case testVLANID:
+		v, inBounds := load(data, l.typeOffset+shift+2, 2)
+		return v&0x0fff == in.value, inBounds
+	case testNetField:
+		v, inBounds := load(data, l.netOffset+shift+int(in.offset), int(in.size))
+		return compare(v&in.mask, in.cmp, in.value), inBounds
+	case testTransportField:
+		net := l.netOffset + shift
+		ihl, inBounds := load(data, net, 1)
+		if !inBounds {
+			return false, false
+		}
+		v, inBounds := load(data, net+int(ihl&0x0f)*4+int(in.offset), int(in.size))
+		return compare(v&in.mask, in.cmp, in.value), inBounds
+	}
+	return false, true
+}
+
+// linkProtoIs tests whether the frame's link layer names etherType as the
+// network protocol, the way libpcap's code for each link type does.
+func linkProtoIs(l *linkLayout, data []byte, shift int, etherType uint16) (ok, inBounds bool) {
+	switch l.family {
+	case familyEtherish:
+		v, inBounds := load(data, l.typeOffset+shift, 2)
+		return v == uint32(etherType), inBounds
+	case familyPPP:
+		v, inBounds := load(data, l.typeOffset, 2)
+		return v == uint32(pppProtocol(etherType)), inBounds
+	case familyNull, familyLoop:
+		families := addressFamilies(etherType)
+		if families == nil {
+			return false, true // libpcap: no such test, constant false
+		}
+		v, inBounds := load(data, 0, 4)
+		for _, af := range families {
+			if v == af || l.family == familyNull && v == swap32(af) {
+				return true, inBounds
+			}
+		}
+		return false, inBounds
+	case familyRawIP:
+		version := uint32(0)
+		switch etherType {
+		case etherTypeIPv4:
+			version = 4
+		case etherTypeIPv6:
+			version = 6
+		default:
+			return false, true
+		}
+		v, inBounds := load(data, 0, 1)
+		return v>>4 == version, inBounds
+	case familyOnlyIPv4:
+		return etherType == etherTypeIPv4, true
+	case familyOnlyIPv6:
+		return etherType == etherTypeIPv6, true
+	}
+	return false, true
+}
+
+// BSD address families: AF_INET is 2 everywhere, AF_INET6 differs between
+// the BSDs (24), FreeBSD (28) and Darwin (30); a capture file may hold any.
+var (
+	familiesIPv4 = []uint32{2}
+	familiesIPv6 = []uint32{24, 28, 30}
+)
+
+func addressFamilies(etherType uint16) []uint32 {
+	switch etherType {
+	case etherTypeIPv4:
+		return familiesIPv4
+	case etherTypeIPv6:
+		return familiesIPv6
+	}
+	return nil
+}
+
+// pppProtocol maps the EtherTypes libpcap translates to PPP protocol
+// numbers; the others are compared unchanged.
+func pppProtocol(etherType uint16) uint16 {
+	switch etherType {
+	case etherTypeIPv4:
+		return 0x0021
+	case etherTypeIPv6:
+		return 0x0057
+	}
+	return etherType
+}
+
+func swap32(v uint32) uint32 {
+	return v>>24 | v>>8&0xff00 | v<<8&0xff0000 | v<<24
+}
+
+// load reads size (1, 2 or 4) bytes big-endian at off.
+func load(data []byte, off, size int) (uint32, bool) {
+	if off < 0 || off > len(data)-size {
+		return 0, false
+	}
+	switch size {
+	case 1:
+		return uint32(data[off]), true
+	case 2:
+		return uint32(data[off])<<8 | uint32(data[off+1]), true
+	}
+	return uint32(data[off])<<24 | uint32(data[off+1])<<16 | uint32(data[off+2])<<8 | uint32(data[off+3]), true
+}
+
+func compare(v uint32, op cmpOp, value uint32) bool {
+	switch op {
+	case cmpGE:
+		return v >= value
+	case cmpLE:
+		return v <= value
+	}
+	return v == value
+}
