@@ -3,7 +3,6 @@ package stages
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -31,6 +30,32 @@ const (
 	outputDirect
 	// outputStdout: standard output, flushed but never closed.
 	outputStdout
+)
+
+// OutputError reports a failure of an output target. Sinks pass it on as is:
+// it already names the path the user gave.
+type OutputError struct {
+	Path string
+	Op   string // what failed when it is not plain I/O: "sync", "create temporary file"…
+	Err  error
+}
+
+func (e *OutputError) Error() string {
+	if e.Op == "" {
+		return "output " + e.Path + ": " + e.Err.Error()
+	}
+	return "output " + e.Path + ": " + e.Op + ": " + e.Err.Error()
+}
+
+func (e *OutputError) Unwrap() error { return e.Err }
+
+func outputError(path, op string, err error) error {
+	return &OutputError{Path: path, Op: op, Err: err}
+}
+
+var (
+	errWriteAfterClose = errors.New("write after close")
+	errAlreadyClosed   = errors.New("already closed")
 )
 
 // Output is one destination of a sink: standard output, a device, a pipe or a
@@ -74,15 +99,15 @@ func CreateOutput(path string) (*Output, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return createAtomicOutput(path, path, 0o666)
 	case err != nil:
-		return nil, fmt.Errorf("output %s: %w", path, err)
+		return nil, outputError(path, "", err)
 	case info.IsDir():
-		return nil, fmt.Errorf("output %s: is a directory", path)
+		return nil, outputError(path, "", errors.New("is a directory"))
 	case info.Mode().IsRegular():
 		// Rename the temporary file over the symlink's target, not over the
 		// symlink itself, so that a link into another directory keeps working.
 		finalPath, err := filepath.EvalSymlinks(path)
 		if err != nil {
-			return nil, fmt.Errorf("output %s: %w", path, err)
+			return nil, outputError(path, "", err)
 		}
 		return createAtomicOutput(path, finalPath, info.Mode().Perm())
 	default:
@@ -90,7 +115,7 @@ func CreateOutput(path string) (*Output, error) {
 		// node is replaced by a regular file between Stat and Open.
 		file, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
-			return nil, fmt.Errorf("output %s: %w", path, err)
+			return nil, outputError(path, "", err)
 		}
 		return &Output{
 			path:      path,
@@ -117,7 +142,7 @@ func createAtomicOutput(path, finalPath string, perm fs.FileMode) (*Output, erro
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("output %s: create temporary file: %w", path, err)
+			return nil, outputError(path, "create temporary file", err)
 		}
 		return &Output{
 			path:      path,
@@ -136,11 +161,11 @@ func (o *Output) Path() string { return o.path }
 // Write buffers p. Errors name the path.
 func (o *Output) Write(p []byte) (int, error) {
 	if o.finished || o.done {
-		return 0, fmt.Errorf("output %s: write after close", o.path)
+		return 0, outputError(o.path, "", errWriteAfterClose)
 	}
 	n, err := o.buf.Write(p)
 	if err != nil {
-		return n, fmt.Errorf("output %s: %w", o.path, err)
+		return n, outputError(o.path, "", err)
 	}
 	return n, nil
 }
@@ -148,11 +173,11 @@ func (o *Output) Write(p []byte) (int, error) {
 // WriteString buffers s without converting it to a byte slice.
 func (o *Output) WriteString(s string) (int, error) {
 	if o.finished || o.done {
-		return 0, fmt.Errorf("output %s: write after close", o.path)
+		return 0, outputError(o.path, "", errWriteAfterClose)
 	}
 	n, err := o.buf.WriteString(s)
 	if err != nil {
-		return n, fmt.Errorf("output %s: %w", o.path, err)
+		return n, outputError(o.path, "", err)
 	}
 	return n, nil
 }
@@ -162,7 +187,7 @@ func (o *Output) WriteString(s string) (int, error) {
 // file is removed and the previous content of the path is left untouched.
 func (o *Output) Commit() error {
 	if o.done {
-		return fmt.Errorf("output %s: already closed", o.path)
+		return outputError(o.path, "", errAlreadyClosed)
 	}
 	if err := o.finish(); err != nil {
 		o.discard()
@@ -192,14 +217,14 @@ func (o *Output) finish() error {
 	}
 	o.finished = true
 	if err := o.buf.Flush(); err != nil {
-		return fmt.Errorf("output %s: %w", o.path, err)
+		return outputError(o.path, "", err)
 	}
 	switch o.mode {
 	case outputStdout:
 		return nil
 	case outputDirect:
 		if err := o.file.Close(); err != nil {
-			return fmt.Errorf("output %s: %w", o.path, err)
+			return outputError(o.path, "", err)
 		}
 		return nil
 	}
@@ -207,10 +232,10 @@ func (o *Output) finish() error {
 	// could leave a complete-looking name over an empty file.
 	if err := o.file.Sync(); err != nil {
 		o.file.Close()
-		return fmt.Errorf("output %s: sync: %w", o.path, err)
+		return outputError(o.path, "sync", err)
 	}
 	if err := o.file.Close(); err != nil {
-		return fmt.Errorf("output %s: %w", o.path, err)
+		return outputError(o.path, "", err)
 	}
 	return nil
 }
@@ -218,7 +243,7 @@ func (o *Output) finish() error {
 // publish renames a finished temporary file into place.
 func (o *Output) publish() error {
 	if o.done {
-		return fmt.Errorf("output %s: already closed", o.path)
+		return outputError(o.path, "", errAlreadyClosed)
 	}
 	o.done = true
 	if o.mode != outputAtomic {
@@ -226,7 +251,7 @@ func (o *Output) publish() error {
 	}
 	if err := os.Rename(o.tempPath, o.finalPath); err != nil {
 		os.Remove(o.tempPath)
-		return fmt.Errorf("output %s: %w", o.path, err)
+		return outputError(o.path, "", err)
 	}
 	syncDir(filepath.Dir(o.finalPath))
 	return nil
@@ -246,12 +271,12 @@ func (o *Output) discard() error {
 	}
 	if o.mode == outputAtomic {
 		if rmErr := os.Remove(o.tempPath); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
-			return fmt.Errorf("output %s: remove temporary file: %w", o.path, rmErr)
+			return outputError(o.path, "remove temporary file", rmErr)
 		}
 		return nil
 	}
 	if err != nil && !errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("output %s: %w", o.path, err)
+		return outputError(o.path, "", err)
 	}
 	return nil
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// dirEntries lists the names in dir, hidden temporary files included.
-func dirEntries(t *testing.T, dir string) []string {
+// sinkDirEntries lists the names in dir, hidden temporary files included.
+func sinkDirEntries(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -26,7 +26,7 @@ func dirEntries(t *testing.T, dir string) []string {
 	return names
 }
 
-func writeAll(t *testing.T, out *Output, s string) {
+func writeOutputString(t *testing.T, out *Output, s string) {
 	t.Helper()
 	if _, err := out.WriteString(s); err != nil {
 		t.Fatal(err)
@@ -59,9 +59,9 @@ func TestOutputRegularFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			writeAll(t, out, "new")
+			writeOutputString(t, out, "new")
 			// Until Commit, the only new entry is a hidden temporary file.
-			during := dirEntries(t, dir)
+			during := sinkDirEntries(t, dir)
 			if tt.existing == "" && (len(during) != 1 || !strings.HasPrefix(during[0], ".out.csv.tmp-")) {
 				t.Errorf("while writing: directory holds %q, want one .out.csv.tmp-* file", during)
 			}
@@ -73,7 +73,7 @@ func TestOutputRegularFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, dirEntries(t, dir)); diff != "" {
+			if diff := cmp.Diff(tt.want, sinkDirEntries(t, dir)); diff != "" {
 				t.Errorf("directory (-want +got):\n%s", diff)
 			}
 			if tt.content != "" {
@@ -89,8 +89,8 @@ func TestOutputRegularFile(t *testing.T) {
 			if err := out.Abort(); err != nil {
 				t.Errorf("Abort after close: %v", err)
 			}
-			if tt.commit && len(dirEntries(t, dir)) != 1 {
-				t.Errorf("Abort after Commit removed or added files: %q", dirEntries(t, dir))
+			if tt.commit && len(sinkDirEntries(t, dir)) != 1 {
+				t.Errorf("Abort after Commit removed or added files: %q", sinkDirEntries(t, dir))
 			}
 		})
 	}
@@ -106,7 +106,7 @@ func TestOutputKeepsModeOfReplacedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeAll(t, out, "new")
+	writeOutputString(t, out, "new")
 	if err := out.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestOutputThroughSymlink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeAll(t, out, "new")
+	writeOutputString(t, out, "new")
 	if err := out.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestOutputFailedCommitLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeAll(t, out, "data")
+	writeOutputString(t, out, "data")
 	if err := os.MkdirAll(filepath.Join(path, "blocker"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestOutputFailedCommitLeavesNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("Commit = %v, want an error naming %s", err, path)
 	}
-	if diff := cmp.Diff([]string{"out.csv"}, dirEntries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"out.csv"}, sinkDirEntries(t, dir)); diff != "" {
 		t.Errorf("directory (-want +got):\n%s", diff)
 	}
 }
@@ -221,7 +221,7 @@ func TestOutputDevNullStaysDevice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeAll(t, out, strings.Repeat("x", 3*outputBufferSize))
+		writeOutputString(t, out, strings.Repeat("x", 3*outputBufferSize))
 		if commit {
 			err = out.Commit()
 		} else {
@@ -269,14 +269,14 @@ func TestOutputFIFOWrittenDirectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeAll(t, out, "through the pipe\n")
+	writeOutputString(t, out, "through the pipe\n")
 	if err := out.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if s := <-got; s != "through the pipe\n" {
 		t.Errorf("reader got %q", s)
 	}
-	if diff := cmp.Diff([]string{"pipe"}, dirEntries(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"pipe"}, sinkDirEntries(t, dir)); diff != "" {
 		t.Errorf("directory (-want +got):\n%s", diff)
 	}
 	if info, err := os.Stat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {

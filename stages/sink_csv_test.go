@@ -15,7 +15,7 @@ import (
 )
 
 func TestCSVSinkOutput(t *testing.T) {
-	path := writeFile(t, "csv", SinkOptions{}, sinkTestSchema, sinkTestRecords)
+	path := writeSinkFile(t, "csv", SinkOptions{}, sinkTestSchema, sinkTestRecords)
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -35,8 +35,8 @@ leave",1e+16,"[-9223372036854775808, 0]",café ☕ \ 	,-1,-0.0,[]
 // An RFC 4180 reader (encoding/csv, like pandas and DuckDB) gets back every
 // string unchanged and every number with the same digits.
 func TestCSVSinkReadsBack(t *testing.T) {
-	path := writeFile(t, "csv", SinkOptions{}, sinkTestSchema, sinkTestRecords)
-	rows := readCSV(t, path)
+	path := writeSinkFile(t, "csv", SinkOptions{}, sinkTestSchema, sinkTestRecords)
+	rows := readCSVFile(t, path)
 	var header []string
 	for _, col := range sinkTestSchema {
 		header = append(header, col.Name)
@@ -70,7 +70,7 @@ func cellText(col features.Column, v features.Value) string {
 	return v.Str
 }
 
-func readCSV(t *testing.T, path string) [][]string {
+func readCSVFile(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -88,16 +88,16 @@ func readCSV(t *testing.T, path string) [][]string {
 // with the same numbers: the same text for ints, floats and lists (Python
 // repr digits) and the same bits for floats.
 func TestCSVSinkGoldenRoundTrip(t *testing.T) {
-	table := readGolden(t, filepath.Join(goldenDir, "facebook.pcap.csv"))
+	table := readGolden(t, filepath.Join(nfstreamGoldenDir, "facebook.pcap.csv"))
 	checkGoldenRoundTrip(t, table)
 }
 
 // The same check over every golden capture: about 2,800 NFStream rows with
 // floats of all shapes.
 func TestCSVSinkAllGoldensRoundTrip(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(goldenDir, "*.csv"))
+	paths, _ := filepath.Glob(filepath.Join(nfstreamGoldenDir, "*.csv"))
 	if len(paths) == 0 {
-		t.Skipf("no goldens under %s: the shared NFStream goldens are not checked out next to the repository", goldenDir)
+		t.Skipf("no goldens under %s: the shared NFStream goldens are not checked out next to the repository", nfstreamGoldenDir)
 	}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -108,8 +108,8 @@ func TestCSVSinkAllGoldensRoundTrip(t *testing.T) {
 
 func checkGoldenRoundTrip(t *testing.T, table goldenTable) {
 	t.Helper()
-	path := writeFile(t, "csv", SinkOptions{}, table.schema, table.records)
-	rows := readCSV(t, path)
+	path := writeSinkFile(t, "csv", SinkOptions{}, table.schema, table.records)
+	rows := readCSVFile(t, path)
 	if len(rows) != len(table.records)+1 {
 		t.Fatalf("read %d rows, want %d and a header", len(rows)-1, len(table.records))
 	}
@@ -195,7 +195,7 @@ func TestCSVSinkLifeCycleErrors(t *testing.T) {
 				}
 				// A sink that failed must not publish its file, even on Close.
 				sink.Close()
-				if diff := cmp.Diff([]string{}, dirEntries(t, dir)); diff != "" {
+				if diff := cmp.Diff([]string{}, sinkDirEntries(t, dir)); diff != "" {
 					t.Errorf("directory after a failed sink (-want +got):\n%s", diff)
 				}
 			})

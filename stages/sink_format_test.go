@@ -85,13 +85,13 @@ func FuzzAppendPythonFloat(f *testing.F) {
 			t.Fatalf("%v printed as %q reads back as %v", x, text, back)
 		}
 		// Python keeps a dot or an exponent on every finite float.
-		if !math.IsInf(x, 0) && !containsAny(text, ".e") {
+		if !math.IsInf(x, 0) && !containsAnyByte(text, ".e") {
 			t.Fatalf("%v printed as %q: neither dot nor exponent", x, text)
 		}
 	})
 }
 
-func containsAny(s, chars string) bool {
+func containsAnyByte(s, chars string) bool {
 	for i := 0; i < len(s); i++ {
 		for j := 0; j < len(chars); j++ {
 			if s[i] == chars[j] {

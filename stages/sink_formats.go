@@ -115,8 +115,18 @@ type sinkCore struct {
 	err    error
 }
 
+// errorf formats an error naming the sink's format and path; %w wraps.
 func (c *sinkCore) errorf(format string, args ...any) error {
-	return fmt.Errorf("%s sink %s: %s", c.format, c.out.Path(), fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s sink %s: "+format, append([]any{c.format, c.out.Path()}, args...)...)
+}
+
+// wrap adds the sink's context to err, unless err comes from the output
+// and already names the path.
+func (c *sinkCore) wrap(err error) error {
+	if _, ok := errors.AsType[*OutputError](err); ok {
+		return err
+	}
+	return c.errorf("%w", err)
 }
 
 // begin checks the schema and records it.

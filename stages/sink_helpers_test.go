@@ -67,8 +67,8 @@ func writeRecords(t testing.TB, sink Sink, schema features.Schema, records []fea
 	}
 }
 
-// writeFile writes the records in format to a new file and returns its path.
-func writeFile(t testing.TB, format string, opts SinkOptions, schema features.Schema, records []features.Record) string {
+// writeSinkFile writes the records in format to a new file and returns its path.
+func writeSinkFile(t testing.TB, format string, opts SinkOptions, schema features.Schema, records []features.Record) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "out."+format)
 	sink, err := NewSink(format, path, opts)
@@ -79,8 +79,8 @@ func writeFile(t testing.TB, format string, opts SinkOptions, schema features.Sc
 	return path
 }
 
-// goldenDir holds NFStream's own CSV output for the shared test captures.
-const goldenDir = "../../shared/spec/golden/full"
+// nfstreamGoldenDir holds NFStream's own CSV output for the shared test captures.
+const nfstreamGoldenDir = "../../shared/spec/golden/full"
 
 // goldenTable is an NFStream CSV file parsed into typed records.
 type goldenTable struct {

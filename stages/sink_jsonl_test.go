@@ -14,7 +14,7 @@ import (
 )
 
 func TestJSONLinesSinkOutput(t *testing.T) {
-	path := writeFile(t, "jsonl", SinkOptions{}, sinkTestSchema, sinkTestRecords)
+	path := writeSinkFile(t, "jsonl", SinkOptions{}, sinkTestSchema, sinkTestRecords)
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -32,8 +32,8 @@ func TestJSONLinesSinkOutput(t *testing.T) {
 // Every line decodes with encoding/json to the values written, keys in
 // schema order.
 func TestJSONLinesSinkDecodes(t *testing.T) {
-	path := writeFile(t, "jsonl", SinkOptions{}, sinkTestSchema, sinkTestRecords)
-	lines := readLines(t, path)
+	path := writeSinkFile(t, "jsonl", SinkOptions{}, sinkTestSchema, sinkTestRecords)
+	lines := readJSONLines(t, path)
 	if len(lines) != len(sinkTestRecords) {
 		t.Fatalf("%d lines, want %d", len(lines), len(sinkTestRecords))
 	}
@@ -90,7 +90,7 @@ func TestJSONLinesSinkNonFiniteFloats(t *testing.T) {
 		{features.FloatValue(math.Inf(1))},
 		{features.FloatValue(math.Inf(-1))},
 	}
-	path := writeFile(t, "jsonl", SinkOptions{}, schema, records)
+	path := writeSinkFile(t, "jsonl", SinkOptions{}, schema, records)
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func jsonKeys(t *testing.T, line []byte) []string {
 	return keys
 }
 
-func readLines(t *testing.T, path string) [][]byte {
+func readJSONLines(t *testing.T, path string) [][]byte {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

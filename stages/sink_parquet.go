@@ -142,7 +142,7 @@ func (s *ParquetSink) Begin(schema features.Schema) error {
 		&parquet.WriterConfig{CreatedBy: createdBy},
 	)
 	if err != nil {
-		return s.fail(s.errorf("writer configuration: %v", err))
+		return s.fail(s.errorf("writer configuration: %w", err))
 	}
 	s.writer = parquet.NewWriter(s.out, config)
 	s.batch = make([]parquet.Row, parquetBatchRows)
@@ -164,7 +164,7 @@ func (s *ParquetSink) Write(rec features.Record) error {
 		var err error
 		row, err = appendParquetValues(row, i, col, &rec[i])
 		if err != nil {
-			return s.fail(s.errorf("row %d: %v", s.rows+1, err))
+			return s.fail(s.errorf("row %d: %w", s.rows+1, err))
 		}
 	}
 	s.batch[s.pending] = row
@@ -188,7 +188,7 @@ func (s *ParquetSink) flushBatch() error {
 		clear(rows[i])
 	}
 	if err != nil {
-		return s.fail(s.errorf("%v", err))
+		return s.fail(s.wrap(err))
 	}
 	return nil
 }
@@ -208,7 +208,7 @@ func (s *ParquetSink) Close() error {
 			s.writer.SetKeyValueMetadata(key, s.metadata[key])
 		}
 		if err := s.writer.Close(); err != nil {
-			return s.errorf("%v", err)
+			return s.wrap(err)
 		}
 		return nil
 	})

@@ -30,7 +30,7 @@ type PartitionedSink struct {
 	opts        SinkOptions
 
 	schema    features.Schema
-	current   Sink    // the part being written; nil before Begin
+	current   Sink // the part being written; nil before Begin
 	parts     []*Output
 	partRows  int64 // records in the current part
 	totalRows int64
