@@ -132,3 +132,6 @@ func FormatIP(a netip.Addr) string {
 	}
 	return a.String()
 }
+
+// PassiveHook: base never forces expiry, so it may run in parallel meters.
+func (*baseSet) PassiveHook() {}

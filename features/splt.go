@@ -72,3 +72,6 @@ func (s *spltSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 	st := f.Ext[s.index].(*spltState)
 	dst[0], dst[1], dst[2] = ListValue(st.dir), ListValue(st.ps), ListValue(st.piat)
 }
+
+// PassiveHook: splt never forces expiry, so it may run in parallel meters.
+func (*spltSet) PassiveHook() {}

@@ -190,3 +190,6 @@ func (s *statsSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 		}
 	}
 }
+
+// PassiveHook: stats never forces expiry, so it may run in parallel meters.
+func (*statsSet) PassiveHook() {}

@@ -152,6 +152,25 @@ func (m *Meter) newFlow() *Flow {
 
 func (m *Meter) create(key Key, p *Packet) {
 	f := m.newFlow()
+	initFlow(f, key, p, m.cfg.AccountingMode, m.cfg.Hooks)
+	if f.ExpirationID == ExpireCustom {
+		m.expire(f)
+		return
+	}
+	m.flows[key] = f
+	if m.tail == nil {
+		m.head, m.tail = f, f
+	} else {
+		f.prev = m.tail
+		m.tail.next = f
+		m.tail = f
+	}
+}
+
+func (m *Meter) update(f *Flow, p *Packet) { updateFlow(f, p, m.cfg.AccountingMode, m.cfg.Hooks) }
+
+// initFlow starts f with its first packet and runs the hooks' Init.
+func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook) {
 	ext := f.Ext
 	*f = Flow{
 		Key:       key,
@@ -170,7 +189,7 @@ func (m *Meter) create(key Key, p *Packet) {
 		Packets:   1,
 		Ext:       ext,
 	}
-	size := uint64(p.Size(m.cfg.AccountingMode))
+	size := uint64(p.Size(mode))
 	f.Bytes = size
 	f.Src2Dst = Direction{FirstSeen: p.TimeMs, LastSeen: p.TimeMs, Packets: 1, Bytes: size}
 	if p.PayloadSize > 0 {
@@ -179,30 +198,20 @@ func (m *Meter) create(key Key, p *Packet) {
 	}
 	p.Direction = 0
 	p.DeltaTime = 0
-	for _, h := range m.cfg.Hooks {
+	for _, h := range hooks {
 		h.Init(p, f)
-	}
-	if f.ExpirationID == ExpireCustom {
-		m.expire(f)
-		return
-	}
-	m.flows[key] = f
-	if m.tail == nil {
-		m.head, m.tail = f, f
-	} else {
-		f.prev = m.tail
-		m.tail.next = f
-		m.tail = f
 	}
 }
 
-func (m *Meter) update(f *Flow, p *Packet) {
+// updateFlow adds a later packet to f (NFStream's meter_update_flow after
+// the expiry check) and runs the hooks' Update.
+func updateFlow(f *Flow, p *Packet, mode int, hooks []Hook) {
 	if f.SrcPort != p.SrcPort || f.DstPort != p.DstPort || f.SrcIP != p.SrcIP || f.DstIP != p.DstIP {
 		p.Direction = 1
 	} else {
 		p.Direction = 0
 	}
-	size := uint64(p.Size(m.cfg.AccountingMode))
+	size := uint64(p.Size(mode))
 	t := p.TimeMs
 	p.DeltaTime = t - f.LastSeen
 	f.Packets++
@@ -222,7 +231,7 @@ func (m *Meter) update(f *Flow, p *Packet) {
 		d.PayloadBytes += uint64(p.PayloadSize)
 		d.PayloadPackets++
 	}
-	for _, h := range m.cfg.Hooks {
+	for _, h := range hooks {
 		h.Update(p, f)
 	}
 }

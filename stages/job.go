@@ -63,6 +63,10 @@ type Job struct {
 	// receives it and the job ends with the flows read so far.
 	Strict    bool
 	OnWarning func(error)
+	// NewExtractor, when set, builds one more instance of the job's feature
+	// sets; parallel metering needs one per worker. Without it (or when a
+	// set may force expiry) the job meters on one goroutine.
+	NewExtractor func() (*features.Extractor, error)
 }
 
 // Result summarises a finished job.
@@ -71,11 +75,12 @@ type Result struct {
 	Flows                     int64
 }
 
-var errEnough = errors.New("max_nflows reached")
-
 // Run reads the source to its end, meters it and writes every flow to the
 // sink (which the caller Begins and Closes).
 func (j *Job) Run(ctx context.Context) (Result, error) {
+	if n := j.workers(); n > 1 {
+		return j.runParallel(ctx, n)
+	}
 	var res Result
 	var sinkErr error
 	id := int64(0)

@@ -15,9 +15,6 @@ import (
 	"github.com/nfdataset/nfdataset/features"
 )
 
-// sharedDir is the team's shared reference material beside the repository.
-const sharedDir = "../../shared"
-
 func needShared(t *testing.T) string {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(sharedDir, "spec", "golden")); err != nil {

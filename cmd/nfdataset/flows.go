@@ -211,12 +211,13 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	job := &stages.Job{
-		Source:    src,
-		Filter:    filter,
-		Streamer:  st,
-		Extractor: ext,
-		Sink:      sink,
-		Strict:    o.strict,
+		NewExtractor: func() (*features.Extractor, error) { return features.NewExtractor(reqs, st.Env()) },
+		Source:       src,
+		Filter:       filter,
+		Streamer:     st,
+		Extractor:    ext,
+		Sink:         sink,
+		Strict:       o.strict,
 		OnWarning: func(err error) {
 			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
 		},
