@@ -72,11 +72,51 @@ func (z zstdReadCloser) Close() error {
 func openXz(r io.Reader) (io.ReadCloser, error) {
 	// The dictionary size comes from CRC-protected block headers, so
 	// damage is caught before it can size an allocation.
-	dec, err := xz.NewReader(r)
+	raw := &xzTail{r: r}
+	dec, err := xz.NewReader(raw)
 	if err != nil {
 		return nil, err
 	}
-	return io.NopCloser(dec), nil
+	return io.NopCloser(&xzEndCheck{dec: dec, raw: raw}), nil
+}
+
+// xzFooterMagic ends every complete xz stream (before optional zero padding).
+var xzFooterMagic = [2]byte{'Y', 'Z'}
+
+// xzEndCheck turns the xz package's clean end of stream into
+// io.ErrUnexpectedEOF when the input was cut at a block boundary: the
+// package then reports io.EOF although no stream footer was read.
+type xzEndCheck struct {
+	dec io.Reader
+	raw *xzTail
+}
+
+func (x *xzEndCheck) Read(p []byte) (int, error) {
+	n, err := x.dec.Read(p)
+	if err == io.EOF && x.raw.last != xzFooterMagic {
+		err = fmt.Errorf("xz: stream ends without its footer: %w", io.ErrUnexpectedEOF)
+	}
+	return n, err
+}
+
+// xzTail remembers the last two non-zero bytes the xz decoder read, which
+// for a complete file are the footer magic (stream padding is zeros).
+type xzTail struct {
+	r    io.Reader
+	last [2]byte
+}
+
+func (t *xzTail) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	data := bytes.TrimRight(p[:n], "\x00")
+	switch len(data) {
+	case 0:
+	case 1:
+		t.last = [2]byte{t.last[1], data[0]}
+	default:
+		t.last = [2]byte{data[len(data)-2], data[len(data)-1]}
+	}
+	return n, err
 }
 
 func openBzip2(r io.Reader) (io.ReadCloser, error) {
