@@ -1,0 +1,24 @@
+package dpi
+
+import "testing"
+
+func TestIPLayer(t *testing.T) {
+	for _, c := range []struct {
+		proto uint8
+		want  string
+	}{
+		{1, "ICMP"}, {2, "IGMP"}, {58, "ICMPV6"}, {47, "GRE"}, {50, "IPSec"}, {112, "VRRP"},
+		{0, "Unknown"}, {80, "Unknown"},
+	} {
+		var f Flow
+		// tshark -r wechat.pcap -Y igmp: IGMP flows carry no transport payload.
+		f.Feed(&Packet{Protocol: c.proto, IPVersion: 4})
+		r := f.Result()
+		if r.Application != c.want {
+			t.Errorf("proto %d: %q, want %q", c.proto, r.Application, c.want)
+		}
+		if c.want != "Unknown" && (r.Confidence != 6 || r.IsGuessed != 0) {
+			t.Errorf("proto %d: confidence %d guessed %d, want 6/0", c.proto, r.Confidence, r.IsGuessed)
+		}
+	}
+}
