@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/nfdataset/nfdataset/features"
@@ -41,6 +42,7 @@ type flowsOptions struct {
 	output              string
 	strict              bool
 	plugins             multiFlag
+	cpuProfile          string
 	sources             []string
 }
 
@@ -66,6 +68,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.output, "o", "-", "output file (- for standard output)")
 	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture instead of warning")
 	fs.BoolVar(&o.linuxSLL2, "linux-sll2", false, "decode Linux cooked v2 frames (NFStream ignores them)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	fs.Var(&o.plugins, "plugin", "add a plugin: NAME or NAME:key=value,key=value (repeatable)")
 	return fs
 }
@@ -175,6 +178,17 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{err}
 	}
 	o.sources = srcs
+	if o.cpuProfile != "" {
+		pf, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := o.validate(); err != nil {
 		return err
 	}
