@@ -1,7 +1,3 @@
-// Command nfdataset turns captures into NFStream-compatible flow datasets.
-//
-// Each subcommand lives in its own file and registers itself in init().
-// Exit codes: 0 ok, 1 failure, 2 usage or manifest error.
 package main
 
 import (
