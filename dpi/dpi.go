@@ -92,6 +92,7 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 	st.numProcessed++
 	if p.Protocol == 6 {
 		st.tcpFlags[p.Direction&1] |= p.TCPFlags
+		st.trackTCP(p)
 	}
 
 	if f.Detected() {
@@ -101,8 +102,11 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 			return false
 		}
 		d := registry[st.extra]
+		st.current = st.extra
 		v := d.spec.Dissector.Dissect(p, st)
-		if v != NeedMore {
+		st.current = -1
+		st.extraSeen++
+		if v != NeedMore || (st.extraLimit > 0 && st.extraSeen >= st.extraLimit) {
 			st.extra = -1
 		}
 		st.pkt = nil
@@ -111,12 +115,6 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 	f.runDissectors(p)
 	st.pkt = nil
 	if !f.Detected() {
-		// nDPI gives up on a TCP flow whose first packet is not a SYN when
-		// nothing matched and no protocol is guessed from the ports.
-		if st.numProcessed == 1 && p.Protocol == 6 && p.TCPFlags&FlagSYN == 0 && st.portGuess == ProtoUnknown {
-			f.closed = true
-			return false
-		}
 		return true
 	}
 	return st.extra >= 0
@@ -126,12 +124,16 @@ func (f *Flow) runDissectors(p *Packet) {
 	st := &f.st
 	tr := transportOf(p.Protocol)
 	hasPayload := len(p.Payload) > 0
+	if st.retrans {
+		// nDPI does not run dissectors on TCP retransmissions.
+		return
+	}
 	call := func(i int) {
 		e := &registry[i]
 		if e.spec.Transport&tr == 0 || st.excluded(i) {
 			return
 		}
-		if hasPayload == false && !e.spec.NoPayload {
+		if !hasPayload && !e.spec.NoPayload {
 			return
 		}
 		st.current = i

@@ -45,6 +45,9 @@ type Spec struct {
 	// Proto is the protocol the dissector stands for (its port-guess entry
 	// runs it first; State.Exclude uses it). ProtoUnknown when none.
 	Proto ProtoID
+	// Aliases are more protocols the dissector stands for (MDNS and LLMNR
+	// for DNS).
+	Aliases []ProtoID
 	// NoPayload: also call it for packets without transport payload.
 	NoPayload bool
 	// Order: lower runs earlier (default 0); ties are broken by name.
@@ -90,6 +93,9 @@ func register(s Spec) DissectorID {
 	for i, e := range registry {
 		if e.spec.Proto != ProtoUnknown {
 			byProto[e.spec.Proto] = i
+		}
+		for _, a := range e.spec.Aliases {
+			byProto[a] = i
 		}
 	}
 	return nextID

@@ -39,6 +39,12 @@ type State struct {
 	by      int       // registry index of the dissector that detected
 	extra   int       // dissector asking for more packets after detection; -1 none
 
+	extraSeen, extraLimit int // packets seen in extra dissection, and its limit (0 none)
+
+	// TCP sequence tracking (nDPI's connection tracking).
+	nextSeq [2]uint32
+	retrans bool
+
 	pkt  *Packet
 	data []dataSlot
 
@@ -50,19 +56,130 @@ type dataSlot struct {
 	v  any
 }
 
-// first records the flow's first packet (nDPI's client/server and guesses).
+// first records the flow's first packet: nDPI's client/server decision
+// (SYN, SYN+ACK, then well-known ports) and its port and address guesses.
 func (st *State) first(p *Packet) {
 	st.current, st.by, st.extra = -1, -1, -1
-	st.ClientIP, st.ServerIP = p.SrcIP, p.DstIP
-	st.ClientPort, st.ServerPort = p.SrcPort, p.DstPort
 	st.l4 = p.Protocol
-	st.portGuess = guessProtocol(p.Protocol, p.SrcPort, p.DstPort)
+	swap := false
+	switch {
+	case p.Protocol == 6 && p.TCPFlags&FlagSYN != 0:
+		swap = p.TCPFlags&FlagACK != 0
+	case p.SrcPort < 1024 && p.DstPort > 1024:
+		swap = true
+	}
+	if swap {
+		st.ClientIP, st.ServerIP = p.DstIP, p.SrcIP
+		st.ClientPort, st.ServerPort = p.DstPort, p.SrcPort
+	} else {
+		st.ClientIP, st.ServerIP = p.SrcIP, p.DstIP
+		st.ClientPort, st.ServerPort = p.SrcPort, p.DstPort
+	}
+	st.portGuess = guessProtocol(p.Protocol, st.ClientPort, st.ServerPort)
 	if p.IPVersion == 4 {
-		st.ProtoByIP = matchIP(p.DstIP)
+		st.ProtoByIP = matchIP(st.ServerIP)
 		if st.ProtoByIP == ProtoUnknown {
-			st.ProtoByIP = matchIP(p.SrcIP)
+			st.ProtoByIP = matchIP(st.ClientIP)
 		}
 	}
+}
+
+// trackTCP follows TCP sequence numbers per direction to flag
+// retransmissions, as nDPI's connection tracking does.
+func (st *State) trackTCP(p *Packet) {
+	st.retrans = false
+	seq, ack, ok := tcpSeqAck(p)
+	if !ok {
+		return
+	}
+	d := p.Direction & 1
+	syn := p.TCPFlags&FlagSYN != 0
+	if st.nextSeq[0] == 0 || st.nextSeq[1] == 0 || (syn && st.numProcessed == 1) {
+		if p.TCPFlags&FlagACK != 0 {
+			if syn {
+				st.nextSeq[d] = seq + 1
+			} else {
+				st.nextSeq[d] = seq + uint32(len(p.Payload))
+			}
+			if st.numProcessed > 1 {
+				st.nextSeq[1-d] = ack
+			}
+		}
+	} else if len(p.Payload) > 0 {
+		if seq-st.nextSeq[d] > 0x10000 {
+			st.retrans = true
+			if st.nextSeq[d]-seq < uint32(len(p.Payload)) && st.numProcessed > 1 {
+				st.nextSeq[d] = seq + uint32(len(p.Payload))
+			}
+		} else {
+			st.nextSeq[d] = seq + uint32(len(p.Payload))
+		}
+	}
+	if p.TCPFlags&FlagRST != 0 {
+		st.nextSeq = [2]uint32{}
+	}
+}
+
+// Retransmission reports whether the current TCP packet is a retransmission.
+func (st *State) Retransmission() bool { return st.retrans }
+
+// SetExtraLimit bounds the packets the detecting dissector still sees after
+// detection (nDPI's max_extra_packets_to_check); 0 means no bound.
+func (st *State) SetExtraLimit(n int) { st.extraLimit = n }
+
+// tcpSeqAck reads the TCP sequence and acknowledgement numbers of p.
+func tcpSeqAck(p *Packet) (seq, ack uint32, ok bool) {
+	off := l4Offset(p.IP)
+	if off < 0 || off+12 > len(p.IP) {
+		return 0, 0, false
+	}
+	b := p.IP[off:]
+	return be32(b[4:]), be32(b[8:]), true
+}
+
+// l4Offset finds the transport header inside an IP packet, or -1.
+func l4Offset(ip []byte) int {
+	if len(ip) < 20 {
+		return -1
+	}
+	switch ip[0] >> 4 {
+	case 4:
+		return int(ip[0]&0x0f) * 4
+	case 6:
+		if len(ip) < 40 {
+			return -1
+		}
+		next, off := ip[6], 40
+		for i := 0; i < 8; i++ {
+			switch next {
+			case 0, 43, 60: // hop-by-hop, routing, destination options
+				if off+8 > len(ip) {
+					return -1
+				}
+				next, off = ip[off], off+(int(ip[off+1])+1)*8
+			case 44: // fragment
+				if off+8 > len(ip) {
+					return -1
+				}
+				next, off = ip[off], off+8
+			case 51: // authentication header
+				if off+8 > len(ip) {
+					return -1
+				}
+				next, off = ip[off], off+(int(ip[off+1])+2)*4
+			default:
+				return off
+			}
+		}
+		return off
+	}
+	return -1
+}
+
+func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+func be24(b []byte) uint32 { return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) }
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
 // Protocol returns nDPI's (app, master) pair, ProtoUnknown when unset.
@@ -93,25 +210,58 @@ func (st *State) SetProtocol(app, master ProtoID, c uint8) {
 // SetCategory overrides the category derived from the protocols.
 func (st *State) SetCategory(name string) { st.category = name }
 
-// SetServerName sets requested_server_name (nDPI keeps at most 79 bytes).
-func (st *State) SetServerName(name string) {
+// SetServerName sets requested_server_name from raw bytes the way nDPI
+// does for SNI and DNS names: lower-cased, keeping the last 79 bytes.
+func (st *State) SetServerName(name []byte) {
 	if len(name) > 79 {
-		name = name[:79]
+		name = name[len(name)-79:]
 	}
-	st.ServerName = name
+	if st.ServerName == string(name) {
+		return
+	}
+	b := make([]byte, len(name))
+	for i, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	st.ServerName = string(b)
 }
 
-// MatchHost sets the server name and, when a host rule matches it, the
-// application on top of master (TLS, HTTP, DNS, QUIC…). It reports whether
-// a rule matched. Without a match the protocol is left to the caller.
+// MatchHost applies the host-name rules to host for a flow whose lower
+// protocol is master (TLS, HTTP, DNS, QUIC…): a matching application rule
+// sets master.App, and a category-only rule sets the category (keeping the
+// protocol, or setting master alone). It reports whether any rule matched.
+// The server name itself is left to the caller.
+// hostApp returns the application the host rules give a name: the rule's
+// application, or ProtoUnknown with ok for a category-only rule.
+func hostApp(host string) (ProtoID, bool) {
+	host = lowerASCII(host)
+	if categoryRules.match(host) != nil {
+		return ProtoUnknown, true
+	}
+	if r := hostRules.match(host); r != nil {
+		return r.app, true
+	}
+	return ProtoUnknown, false
+}
+
 func (st *State) MatchHost(master ProtoID, host string) bool {
-	app, cat, ok := matchHost(host)
-	if !ok {
+	host = lowerASCII(host)
+	if r := categoryRules.match(host); r != nil {
+		// nDPI: a category rule wins and leaves the master protocol alone.
+		st.category = r.category
+		st.SetProtocol(master, ProtoUnknown, ConfidenceDPI)
+		return true
+	}
+	r := hostRules.match(host)
+	if r == nil {
 		return false
 	}
-	st.SetProtocol(app, master, ConfidenceDPI)
-	if cat != "" {
-		st.category = cat
+	st.SetProtocol(r.app, master, ConfidenceDPI)
+	if !categoryFromMaster(master) && st.category == "" {
+		st.category = r.category
 	}
 	return true
 }
