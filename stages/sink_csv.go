@@ -15,7 +15,8 @@ import (
 // lists as Python list text ("[0, 1, -1]", quoted because of its commas),
 // null as an empty field. Strings differ on purpose: they are quoted only
 // when RFC 4180 needs it (see appendCSVString), and an empty string is an
-// empty field, which pandas reads as NaN just like NFStream's `""`.
+// empty field, which pandas reads as NaN just like NFStream's `""`. Invalid
+// UTF-8 is replaced, as in every sink (validUTF8).
 type CSVSink struct {
 	sinkCore
 	line []byte // reused for every line

@@ -43,6 +43,27 @@ func AppendPythonFloat(b []byte, f float64) []byte {
 	return append(b, ".0"...)
 }
 
+// validUTF8 returns s with every byte that is not part of a valid UTF-8
+// sequence replaced by U+FFFD, as encoding/json does. Strings come from
+// packets and may hold anything, but pandas, DuckDB and Arrow reject invalid
+// UTF-8 in text columns, so every sink writes the same replacement.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
+}
+
 // appendPythonIntList appends l as Python prints a list of ints: "[0, 1, -1]".
 func appendPythonIntList(b []byte, l []int64) []byte {
 	b = append(b, '[')
@@ -64,6 +85,7 @@ func appendPythonIntList(b []byte, l []int64) []byte {
 // RFC 4180 reads back the same with pandas, DuckDB, Polars and Spark and, for
 // every string without a quote, gives the same values as NFStream's files.
 func appendCSVString(b []byte, s string) []byte {
+	s = validUTF8(s)
 	if !csvNeedsQuotes(s) {
 		return append(b, s...)
 	}

@@ -116,6 +116,8 @@ func TestAppendCSVString(t *testing.T) {
 		{"backslash left alone", `a\b`, `a\b`},
 		{"space kept bare", " a ", " a "},
 		{"utf-8", "café", "café"},
+		{"invalid utf-8 replaced per byte", "a\xff\xfeb", "a\ufffd\ufffdb"},
+		{"truncated sequence", "caf\xc3", "caf\ufffd"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,6 +68,7 @@ func validateParquetOptions(opts SinkOptions) error {
 //	          (group (LIST) { repeated group list { required int64 element } })
 //
 // A Null value is null in an optional column and an error in a required one.
+// Invalid UTF-8 in strings is replaced as in the other sinks (validUTF8).
 // The output is a pure function of the records, the options and the
 // metadata: no timestamps, a fixed created_by, metadata keys sorted.
 type ParquetSink struct {
@@ -123,6 +124,10 @@ func (s *ParquetSink) SetMetadata(kv map[string]string) {
 func (s *ParquetSink) Begin(schema features.Schema) error {
 	if err := s.begin(schema); err != nil {
 		return err
+	}
+	if len(schema) > parquet.MaxColumnIndex+1 {
+		// parquet-go panics on a larger column index.
+		return s.fail(s.errorf("%d columns, at most %d fit in a Parquet file", len(schema), parquet.MaxColumnIndex+1))
 	}
 	rowGroupRows := s.opts.RowGroupRows
 	if rowGroupRows == 0 {
@@ -239,7 +244,7 @@ func appendParquetValues(row parquet.Row, i int, col features.Column, v *feature
 	case features.Float:
 		return append(row, parquet.DoubleValue(v.Float).Level(0, present, i)), nil
 	case features.String:
-		return append(row, parquet.ByteArrayValue(stringBytes(v.Str)).Level(0, present, i)), nil
+		return append(row, parquet.ByteArrayValue(stringBytes(validUTF8(v.Str))).Level(0, present, i)), nil
 	case features.IntList:
 		if len(v.List) == 0 {
 			// An empty list: defined down to the list group, no element.

@@ -3,6 +3,7 @@ package stages
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -435,4 +436,33 @@ func manySinkRecords(n int) []features.Record {
 		records[i] = rec
 	}
 	return records
+}
+
+// Bytes that are not UTF-8 (strings come from packets) read back as U+FFFD
+// from every format, one per bad byte.
+func TestSinksReplaceInvalidUTF8(t *testing.T) {
+	schema := features.Schema{{Name: "user_agent", Kind: features.String}}
+	records := []features.Record{{features.StringValue("curl\xff\xfe/8,\xc3")}}
+	const want = "curl\ufffd\ufffd/8,\ufffd"
+	for _, format := range SinkFormats() {
+		t.Run(format, func(t *testing.T) {
+			path := writeSinkFile(t, format, SinkOptions{}, schema, records)
+			var got any
+			switch format {
+			case "csv":
+				got = readCSVFile(t, path)[1][0]
+			case "jsonl":
+				var obj map[string]string
+				if err := json.Unmarshal(readJSONLines(t, path)[0], &obj); err != nil {
+					t.Fatal(err)
+				}
+				got = obj["user_agent"]
+			case "parquet":
+				got = readParquetColumns(t, path)["user_agent"][0]
+			}
+			if got != want {
+				t.Errorf("read back %q, want %q", got, want)
+			}
+		})
+	}
 }

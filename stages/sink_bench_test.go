@@ -1,0 +1,130 @@
+package stages
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nfdataset/nfdataset/features"
+)
+
+// benchSchema has NFStream's 89 columns with every feature on (spec §5.4):
+// 13 strings, 12 floats, 3 lists of 10 and 61 ints.
+func benchSchema() features.Schema {
+	var schema features.Schema
+	add := func(kind features.Kind, names ...string) {
+		for _, n := range names {
+			schema = append(schema, features.Column{Name: n, Kind: kind, Nullable: kind == features.String})
+		}
+	}
+	add(features.Int, "id", "expiration_id")
+	add(features.String, "src_ip", "src_mac", "src_oui")
+	add(features.Int, "src_port")
+	add(features.String, "dst_ip", "dst_mac", "dst_oui")
+	add(features.Int, "dst_port", "protocol", "ip_version", "vlan_id", "tunnel_id")
+	for _, scope := range []string{"bidirectional", "src2dst", "dst2src"} {
+		add(features.Int, scope+"_first_seen_ms", scope+"_last_seen_ms", scope+"_duration_ms", scope+"_packets", scope+"_bytes")
+	}
+	for _, metric := range []string{"ps", "piat_ms"} {
+		for _, scope := range []string{"bidirectional", "src2dst", "dst2src"} {
+			add(features.Int, scope+"_min_"+metric)
+			add(features.Float, scope+"_mean_"+metric, scope+"_stddev_"+metric)
+			add(features.Int, scope+"_max_"+metric)
+		}
+	}
+	for _, scope := range []string{"bidirectional", "src2dst", "dst2src"} {
+		for _, flag := range []string{"syn", "cwr", "ece", "urg", "ack", "psh", "rst", "fin"} {
+			add(features.Int, scope+"_"+flag+"_packets")
+		}
+	}
+	add(features.IntList, "splt_direction", "splt_ps", "splt_piat_ms")
+	add(features.String, "application_name", "application_category_name")
+	add(features.Int, "application_is_guessed", "application_confidence")
+	add(features.String, "requested_server_name", "client_fingerprint", "server_fingerprint", "user_agent", "content_type")
+	return schema
+}
+
+// benchRecords returns n varied records for schema: addresses from a pool of
+// a few hundred (as on a real network), fresh floats, lists of 10.
+func benchRecords(schema features.Schema, n int) []features.Record {
+	rng := rand.New(rand.NewPCG(1, 2))
+	records := make([]features.Record, n)
+	for r := range records {
+		rec := make(features.Record, len(schema))
+		for i, col := range schema {
+			switch col.Kind {
+			case features.Int:
+				rec[i] = features.IntValue(rng.Int64N(1 << 40))
+			case features.Float:
+				rec[i] = features.FloatValue(float64(rng.IntN(1500)) / float64(1+rng.IntN(40)))
+			case features.IntList:
+				list := make([]int64, 10)
+				for j := range list {
+					list[j] = rng.Int64N(1500) - 1
+				}
+				rec[i] = features.ListValue(list)
+			case features.String:
+				if rng.IntN(4) == 0 {
+					rec[i] = features.StringValue("") // null when Nullable
+				} else {
+					rec[i] = features.StringValue(fmt.Sprintf("%s-10.0.%d.%d", col.Name[:3], rng.IntN(4), rng.IntN(200)))
+				}
+			}
+		}
+		records[r] = rec
+	}
+	return records
+}
+
+// benchmarkSink writes 100k records of 89 columns per iteration to
+// /dev/null, so the numbers are the sinks' CPU cost, not the disk's. The
+// file size per record comes from one run to a real file.
+func benchmarkSink(b *testing.B, format string, opts SinkOptions) {
+	const rows = 100_000
+	schema := benchSchema()
+	pool := benchRecords(schema, 1000)
+	write := func(path string) {
+		sink, err := NewSink(format, path, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := sink.Begin(schema); err != nil {
+			b.Fatal(err)
+		}
+		for i := range rows {
+			rec := pool[i%len(pool)]
+			rec[0] = features.IntValue(int64(i))
+			if err := sink.Write(rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := sink.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	sizePath := filepath.Join(b.TempDir(), "size")
+	write(sizePath)
+	info, err := os.Stat(sizePath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		write(os.DevNull)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/record")
+	b.ReportMetric(float64(info.Size())/rows, "bytes/record")
+}
+
+func BenchmarkCSVSink(b *testing.B)         { benchmarkSink(b, "csv", SinkOptions{}) }
+func BenchmarkJSONLinesSink(b *testing.B)   { benchmarkSink(b, "jsonl", SinkOptions{}) }
+func BenchmarkParquetSinkZstd(b *testing.B) { benchmarkSink(b, "parquet", SinkOptions{}) }
+func BenchmarkParquetSinkSnappy(b *testing.B) {
+	benchmarkSink(b, "parquet", SinkOptions{Compression: "snappy"})
+}
+func BenchmarkParquetSinkNone(b *testing.B) {
+	benchmarkSink(b, "parquet", SinkOptions{Compression: "none"})
+}
