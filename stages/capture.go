@@ -81,7 +81,7 @@ var (
 
 func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource, error) {
 	src := &captureSource{input: &countingReader{r: r}, file: file}
-	br := bufio.NewReaderSize(src.input, readBufferSize)
+	br := newReadBuffer(src.input)
 	if head, err := br.Peek(maxMagicLen); len(head) < maxMagicLen && err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read %s: %w", name, err) // a directory, a failing disk
 	}
@@ -94,7 +94,7 @@ func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource,
 			return src, nil
 		}
 		src.decompressor = dec
-		br = bufio.NewReaderSize(dec, readBufferSize)
+		br = newReadBuffer(dec)
 		if err := src.sniffFormat(name, br); err != nil {
 			src.Close()
 			return nil, fmt.Errorf("%s: %s data: %w", name, c.name, err)

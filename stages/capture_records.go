@@ -17,6 +17,11 @@ const readBufferSize = 64 << 10
 // 256 KiB (libpcap's MAXIMUM_SNAPLEN), or the file's snaplen if that is larger.
 const maxPacketFloor = 256 << 10
 
+// newReadBuffer returns the buffered reader a capture is read through.
+func newReadBuffer(r io.Reader) *bufio.Reader {
+	return bufio.NewReaderSize(r, readBufferSize)
+}
+
 // recordBuffer hands out whole records (record header plus packet bytes)
 // from a bufio.Reader. A record that fits the bufio buffer is returned as a
 // slice of that buffer and consumed at the next call, so reading a frame
