@@ -77,12 +77,21 @@ func (f *Flow) State() *State { return &f.st }
 // that found it asked for more ("extra dissection possible").
 func (f *Flow) Feed(p *Packet) (wantMore bool) {
 	st := &f.st
+	if f.closed {
+		return false
+	}
+	if !nDPIAccepts(p) {
+		// nDPI drops the packet before any dissection (and before its
+		// first-packet guesses): truncated or fragmented UDP, short headers.
+		return !f.Detected() || st.extra >= 0
+	}
 	if !f.started {
 		f.started = true
 		st.first(p)
-	}
-	if f.closed {
-		return false
+	} else if p.Protocol == 6 && p.TCPFlags&(FlagSYN|FlagACK) == FlagSYN && st.app == ProtoUnknown {
+		// A new SYN on an undetected flow restarts detection (nDPI keeps only
+		// its counters and first-packet guesses).
+		st.restart()
 	}
 	st.pkt = p
 	st.Packets[p.Direction&1]++
@@ -118,6 +127,59 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 		return true
 	}
 	return st.extra >= 0
+}
+
+// nDPIAccepts reports whether nDPI's packet initialisation accepts p.
+func nDPIAccepts(p *Packet) bool {
+	ip := p.IP
+	if len(ip) < 20 {
+		return false
+	}
+	var l4len int
+	switch ip[0] >> 4 {
+	case 4:
+		hl := int(ip[0]&0x0f) * 4
+		if hl < 20 {
+			return false
+		}
+		tot := int(be16(ip[2:]))
+		if ip[9] == 17 && (len(ip) < hl || len(ip) < tot || tot < hl || be16(ip[6:])&0x1fff != 0) {
+			return false
+		}
+		n := min(tot, len(ip))
+		if n == 0 {
+			n = len(ip)
+		}
+		if n > hl {
+			l4len = n - hl
+		}
+	case 6:
+		if len(ip) < 40 || len(ip)-40 < int(be16(ip[4:])) {
+			return false
+		}
+		off := l4Offset(ip)
+		if off < 0 {
+			return false
+		}
+		l4len = int(be16(ip[4:])) - (off - 40)
+	default:
+		return false
+	}
+	switch p.Protocol {
+	case 6:
+		if l4len < 20 {
+			return false
+		}
+		off := l4Offset(ip)
+		if off < 0 || off+13 > len(ip) || l4len < int(ip[off+12]>>4)*4 {
+			return false
+		}
+	case 17:
+		return l4len >= 8
+	case 1, 58:
+		return l4len >= 8
+	}
+	return true
 }
 
 func (f *Flow) runDissectors(p *Packet) {

@@ -84,6 +84,18 @@ func (st *State) first(p *Packet) {
 	}
 }
 
+// restart clears the detection state for a new TCP connection in the same
+// flow, keeping the packet counters and first-packet guesses as nDPI does.
+func (st *State) restart() {
+	keep := *st
+	*st = State{}
+	st.Packets, st.PayloadPackets = keep.Packets, keep.PayloadPackets
+	st.ClientIP, st.ServerIP, st.ClientPort, st.ServerPort = keep.ClientIP, keep.ServerIP, keep.ClientPort, keep.ServerPort
+	st.ProtoByIP, st.portGuess, st.l4 = keep.ProtoByIP, keep.portGuess, keep.l4
+	st.numProcessed = keep.numProcessed
+	st.current, st.by, st.extra = -1, -1, -1
+}
+
 // trackTCP follows TCP sequence numbers per direction to flag
 // retransmissions, as nDPI's connection tracking does.
 func (st *State) trackTCP(p *Packet) {

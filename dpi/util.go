@@ -1,5 +1,7 @@
 package dpi
 
+import "bytes"
+
 // Small helpers shared by the long-tail dissectors.
 
 // hasPort reports whether either port of the packet is port.
@@ -19,3 +21,15 @@ func isBroadcastOrMulticast4(p *Packet) bool {
 // payloadCounter is nDPI's flow->packet_counter: packets with payload seen
 // so far in both directions, the current one included.
 func payloadCounter(st *State) uint32 { return st.PayloadPackets[0] + st.PayloadPackets[1] }
+
+// setCServerName sets requested_server_name from bytes nDPI copies as a C
+// string: the last 79 bytes, lower-cased, cut at the first NUL.
+func (st *State) setCServerName(b []byte) {
+	if len(b) > 79 {
+		b = b[len(b)-79:]
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	st.SetServerName(b)
+}

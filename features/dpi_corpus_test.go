@@ -28,21 +28,21 @@ const (
 	minMetaPooled    = 0.95
 )
 
-const sharedDir = "../../shared"
+const dpiShared = "../../shared"
 
-type memSink struct {
+type dpiSink struct {
 	schema features.Schema
 	rows   []features.Record
 }
 
-func (m *memSink) Begin(s features.Schema) error { m.schema = s; return nil }
-func (m *memSink) Write(r features.Record) error { m.rows = append(m.rows, r); return nil }
-func (m *memSink) Close() error                  { return nil }
-func (m *memSink) Abort() error                  { return nil }
+func (m *dpiSink) Begin(s features.Schema) error { m.schema = s; return nil }
+func (m *dpiSink) Write(r features.Record) error { m.rows = append(m.rows, r); return nil }
+func (m *dpiSink) Close() error                  { return nil }
+func (m *dpiSink) Abort() error                  { return nil }
 
-// splitNFStreamLine splits one line of NFStream's to_csv output (strings
+// dpiSplitLine splits one line of NFStream's to_csv output (strings
 // quoted, quotes inside escaped with a backslash).
-func splitNFStreamLine(line string) []string {
+func dpiSplitLine(line string) []string {
 	var out []string
 	var cur strings.Builder
 	inQuote := false
@@ -64,7 +64,7 @@ func splitNFStreamLine(line string) []string {
 	return append(out, cur.String())
 }
 
-func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
+func dpiReadCSV(t *testing.T, path string) (map[string]int, [][]string) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -76,7 +76,7 @@ func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
 	var header map[string]int
 	var rows [][]string
 	for sc.Scan() {
-		fields := splitNFStreamLine(sc.Text())
+		fields := dpiSplitLine(sc.Text())
 		if header == nil {
 			header = map[string]int{}
 			for i, h := range fields {
@@ -107,7 +107,7 @@ func TestDPICorpusAgreement(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped in -short mode")
 	}
-	resDir := filepath.Join(sharedDir, "corpus", "nfstream", "results")
+	resDir := filepath.Join(dpiShared, "corpus", "nfstream", "results")
 	if _, err := os.Stat(resDir); err != nil {
 		t.Skipf("shared corpus not found at %s (%v): DPI agreement not measured", resDir, err)
 	}
@@ -124,8 +124,8 @@ func TestDPICorpusAgreement(t *testing.T) {
 	misses := map[string]int{}
 	for _, resFile := range files {
 		name := filepath.Base(resFile)
-		pcap := filepath.Join(sharedDir, "corpus", "nfstream", "pcaps", name)
-		hdr, want := readCSV(t, resFile)
+		pcap := filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name)
+		hdr, want := dpiReadCSV(t, resFile)
 		got := runDPI(t, pcap)
 		if len(got.rows) != len(want) {
 			t.Errorf("%s: %d flows, want %d", name, len(got.rows), len(want))
@@ -149,7 +149,7 @@ func TestDPICorpusAgreement(t *testing.T) {
 			nCaptures++
 		}
 		// Metadata columns from the full golden output.
-		gh, grows := readCSV(t, filepath.Join(sharedDir, "spec", "golden", "full", name+".csv"))
+		gh, grows := dpiReadCSV(t, filepath.Join(dpiShared, "spec", "golden", "full", name+".csv"))
 		for i := 0; i < min(len(grows), len(got.rows)); i++ {
 			for _, c := range metaColumns {
 				w := grows[i][gh[c]]
@@ -186,7 +186,7 @@ func TestDPICorpusAgreement(t *testing.T) {
 		return ms[i].what < ms[j].what
 	})
 	t.Logf("largest disagreements (expected ← ours, count):")
-	for i := 0; i < len(ms) && i < 20; i++ {
+	for i := 0; i < len(ms) && i < maxMisses(); i++ {
 		t.Logf("  %4d  %s", ms[i].n, ms[i].what)
 	}
 	avg := perCapture / float64(max(nCaptures, 1))
@@ -207,7 +207,7 @@ func TestDPICorpusAgreement(t *testing.T) {
 	}
 }
 
-func runDPI(t *testing.T, pcap string) *memSink {
+func runDPI(t *testing.T, pcap string) *dpiSink {
 	t.Helper()
 	src, err := stages.OpenFiles([]string{pcap})
 	if err != nil {
@@ -219,7 +219,7 @@ func runDPI(t *testing.T, pcap string) *memSink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memSink{}
+	sink := &dpiSink{}
 	if err := sink.Begin(ext.Schema()); err != nil {
 		t.Fatal(err)
 	}
@@ -229,4 +229,43 @@ func runDPI(t *testing.T, pcap string) *memSink {
 		t.Fatalf("%s: %v", pcap, err)
 	}
 	return sink
+}
+
+// TestDPICaptureDetail prints every flow of the capture named by
+// $DPI_CAPTURE with NFStream's and our DPI columns (a debugging aid).
+func TestDPICaptureDetail(t *testing.T) {
+	name := os.Getenv("DPI_CAPTURE")
+	if name == "" {
+		t.Skip("set DPI_CAPTURE=<capture file name> to print its flows")
+	}
+	gh, grows := dpiReadCSV(t, filepath.Join(dpiShared, "spec", "golden", "full", name+".csv"))
+	got := runDPI(t, filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name))
+	cols := append([]string{"application_name", "application_is_guessed", "application_confidence"}, metaColumns...)
+	for i := 0; i < min(len(grows), len(got.rows)); i++ {
+		w := grows[i]
+		line := fmt.Sprintf("%d %s:%s→%s:%s/%s pk=%s", i, w[gh["src_ip"]], w[gh["src_port"]], w[gh["dst_ip"]], w[gh["dst_port"]], w[gh["protocol"]], w[gh["bidirectional_packets"]])
+		for _, c := range cols {
+			g := got.rows[i][got.schema.Index(c)]
+			gs := g.Str
+			if got.schema[got.schema.Index(c)].Kind == features.Int {
+				gs = fmt.Sprint(g.Int)
+			}
+			if gs != w[gh[c]] {
+				line += fmt.Sprintf(" | %s: %q ≠ %q", c, w[gh[c]], gs)
+			} else if c == "application_name" {
+				line += " | " + gs
+			}
+		}
+		t.Log(line)
+	}
+}
+
+// maxMisses is how many disagreements the agreement test logs (20, or
+// $DPI_MISSES).
+func maxMisses() int {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv("DPI_MISSES"), &n); err == nil && n > 0 {
+		return n
+	}
+	return 20
 }
