@@ -18,6 +18,9 @@ type SinkOptions struct {
 	// RowGroupRows is the number of rows per Parquet row group; 0 means
 	// DefaultRowGroupRows.
 	RowGroupRows int64
+	// RowGroupBytes ends a Parquet row group early when the plain size of
+	// its values reaches it; 0 means DefaultRowGroupBytes.
+	RowGroupBytes int64
 	// Metadata goes into the Parquet footer's key/value metadata (keys
 	// sorted); more can be added with SetMetadata until Close.
 	Metadata map[string]string

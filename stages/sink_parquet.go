@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"reflect"
@@ -32,6 +33,11 @@ const (
 	// pages instead of growing a dictionary nobody benefits from.
 	parquetDictionaryMaxBytes = 1 << 20
 
+	// DefaultRowGroupBytes ends a row group before DefaultRowGroupRows when
+	// its values (plain, before encoding) reach this size: the usual Parquet
+	// block size, and a bound on what a reader must hold to decode a group.
+	DefaultRowGroupBytes = 128 << 20
+
 	// parquetBatchRows is how many rows are handed to parquet-go at once:
 	// its writer takes at most 64 rows per step, and batching amortises its
 	// per-column work over them.
@@ -51,8 +57,8 @@ func validateParquetOptions(opts SinkOptions) error {
 	if _, ok := parquetCodecs[opts.Compression]; !ok {
 		return fmt.Errorf("unknown parquet compression %q (want zstd, snappy, gzip or none)", opts.Compression)
 	}
-	if opts.RowGroupRows < 0 {
-		return fmt.Errorf("negative parquet row group size %d", opts.RowGroupRows)
+	if opts.RowGroupRows < 0 || opts.RowGroupBytes < 0 {
+		return fmt.Errorf("negative parquet row group size (%d rows, %d bytes)", opts.RowGroupRows, opts.RowGroupBytes)
 	}
 	return nil
 }
@@ -79,6 +85,13 @@ type ParquetSink struct {
 	writer   *parquet.Writer
 	batch    []parquet.Row // rows not yet handed to writer
 	pending  int           // rows of batch in use
+	// The sink ends row groups itself (parquet-go's own limit would not
+	// see groupBytes): after rowGroupRows rows, or earlier when groupBytes,
+	// the plain size of its values, says the rows are wide.
+	rowGroupRows  int64
+	rowGroupBytes int64
+	groupRows     int64
+	groupBytes    int64
 }
 
 var (
@@ -129,18 +142,12 @@ func (s *ParquetSink) Begin(schema features.Schema) error {
 		// parquet-go panics on a larger column index.
 		return s.fail(s.errorf("%d columns, at most %d fit in a Parquet file", len(schema), parquet.MaxColumnIndex+1))
 	}
-	rowGroupRows := s.opts.RowGroupRows
-	if rowGroupRows == 0 {
-		rowGroupRows = DefaultRowGroupRows
-	}
-	createdBy := s.opts.CreatedBy
-	if createdBy == "" {
-		createdBy = DefaultCreatedBy
-	}
+	s.rowGroupRows = cmp.Or(s.opts.RowGroupRows, DefaultRowGroupRows)
+	s.rowGroupBytes = cmp.Or(s.opts.RowGroupBytes, DefaultRowGroupBytes)
+	createdBy := cmp.Or(s.opts.CreatedBy, DefaultCreatedBy)
 	config, err := parquet.NewWriterConfig(
 		parquetSchemaOf(schema),
 		parquet.Compression(s.codec),
-		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.DictionaryMaxBytes(parquetDictionaryMaxBytes),
 		// CreatedBy (the option) would format its own string; the config
 		// field takes ours verbatim.
@@ -175,8 +182,40 @@ func (s *ParquetSink) Write(rec features.Record) error {
 	s.batch[s.pending] = row
 	s.pending++
 	s.rows++
+	s.groupRows++
+	s.groupBytes += parquetRowBytes(row)
+	if s.groupRows == s.rowGroupRows || s.groupBytes >= s.rowGroupBytes {
+		return s.endRowGroup()
+	}
 	if s.pending == len(s.batch) {
 		return s.flushBatch()
+	}
+	return nil
+}
+
+// parquetRowBytes is the plain size of a row's values: 8 bytes for each
+// number and each null or list element, the length of each string.
+func parquetRowBytes(row parquet.Row) int64 {
+	n := int64(0)
+	for i := range row {
+		if row[i].Kind() == parquet.ByteArray {
+			n += int64(len(row[i].ByteArray()))
+		} else {
+			n += 8
+		}
+	}
+	return n
+}
+
+// endRowGroup writes the current row group out. Where groups end depends
+// only on the data, so the output stays deterministic.
+func (s *ParquetSink) endRowGroup() error {
+	if err := s.flushBatch(); err != nil {
+		return err
+	}
+	s.groupRows, s.groupBytes = 0, 0
+	if err := s.writer.Flush(); err != nil {
+		return s.fail(s.wrap(err))
 	}
 	return nil
 }

@@ -309,9 +309,31 @@ func TestParquetSinkCompressionAndRowGroups(t *testing.T) {
 	}
 }
 
+// Wide rows end a row group before its row count: here each row holds a
+// 1000-byte string, so 10,000 bytes make groups of 10 rows.
+func TestParquetSinkRowGroupBytes(t *testing.T) {
+	schema := features.Schema{{Name: "id", Kind: features.Int}, {Name: "payload", Kind: features.String}}
+	var records []features.Record
+	for i := range 25 {
+		records = append(records, features.Record{features.IntValue(int64(i)), features.StringValue(strings.Repeat("x", 992))})
+	}
+	path := writeSinkFile(t, "parquet", SinkOptions{RowGroupRows: 100, RowGroupBytes: 10_000}, schema, records)
+	md := openParquet(t, path).MetaData()
+	var groups []int64
+	for i := range md.NumRowGroups() {
+		groups = append(groups, md.RowGroup(i).NumRows())
+	}
+	if diff := cmp.Diff([]int64{10, 10, 5}, groups); diff != "" {
+		t.Errorf("row group sizes (-want +got):\n%s", diff)
+	}
+	if got := readParquetColumns(t, path)["id"]; len(got) != 25 || got[24] != int64(24) {
+		t.Errorf("ids read back: %v", got)
+	}
+}
+
 func TestParquetSinkRejectsBadOptions(t *testing.T) {
 	dir := t.TempDir()
-	for _, opts := range []SinkOptions{{Compression: "lzo"}, {RowGroupRows: -1}} {
+	for _, opts := range []SinkOptions{{Compression: "lzo"}, {RowGroupRows: -1}, {RowGroupBytes: -1}} {
 		if sink, err := NewSink("parquet", filepath.Join(dir, "out.parquet"), opts); err == nil {
 			sink.Abort()
 			t.Errorf("%+v accepted", opts)
