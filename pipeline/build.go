@@ -1,0 +1,559 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/labelers"
+	"github.com/nfdataset/nfdataset/stages"
+)
+
+// BuildOptions are the command line's choices; none of them changes the
+// dataset's bytes.
+type BuildOptions struct {
+	Jobs     int  // jobs run at once; 0 means the number of cores
+	Force    bool // recompute every job even when cached
+	Progress *Progress
+	// Warn receives damaged-capture warnings as they happen.
+	Warn func(job string, err error)
+}
+
+// Summary is what a build did.
+type Summary struct {
+	Dir        string
+	Jobs       int
+	Computed   int // jobs metered
+	Cached     int // jobs taken from the cache
+	Rows       int64
+	Files      []FileInfo
+	InputBytes int64
+	Elapsed    time.Duration
+	Provenance *Provenance
+	Warnings   int
+}
+
+// cache layout: OUT/.cache/jobs/KEY.rec (records) and KEY.json (jobMeta,
+// written last: its presence marks a complete entry).
+const cacheDirName = ".cache"
+
+func cacheDir(out string) string { return filepath.Join(out, cacheDirName, "jobs") }
+
+// jobMeta is the cached summary of one job.
+type jobMeta struct {
+	Cache    int             `json:"cache"`
+	Key      string          `json:"key"`
+	Columns  []ColumnInfo    `json:"columns"`
+	Stats    JobStats        `json:"stats"`
+	Warnings []string        `json:"warnings,omitempty"`
+	Records  int64           `json:"records"`
+	Schema   features.Schema `json:"-"`
+}
+
+func readJobMeta(out, key string) (*jobMeta, error) {
+	b, err := os.ReadFile(filepath.Join(cacheDir(out), key+".json"))
+	if err != nil {
+		return nil, err
+	}
+	var m jobMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if m.Cache != cacheVersion || m.Key != key {
+		return nil, errors.New("stale cache entry")
+	}
+	if _, err := os.Stat(filepath.Join(cacheDir(out), key+".rec")); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func cacheValid(out, key string) bool {
+	_, err := readJobMeta(out, key)
+	return err == nil
+}
+
+// Build runs the plan's jobs (those not cached, or all with Force), then
+// assembles the dataset in p.OutDir and writes dataset.json. On error or
+// cancellation nothing is published under the final names; finished jobs
+// stay in the cache for the next run.
+func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
+	start := time.Now()
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	prog := opts.Progress
+	if prog == nil {
+		prog = &Progress{}
+	}
+	if err := os.MkdirAll(cacheDir(p.OutDir), 0o777); err != nil {
+		return nil, fmt.Errorf("output %s: %w", p.OutDir, err)
+	}
+	var todo []*Job
+	for _, job := range p.Jobs {
+		if opts.Force || !job.Cached {
+			todo = append(todo, job)
+		}
+	}
+	prog.start(p, todo)
+	sum := &Summary{Dir: p.OutDir, Jobs: len(p.Jobs), Computed: len(todo), Cached: len(p.Jobs) - len(todo)}
+	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
+	for _, job := range todo {
+		pl.Go(func(ctx context.Context) error {
+			err := p.runJob(ctx, job, prog, opts.Warn)
+			prog.jobDone(job)
+			return err
+		})
+	}
+	if err := pl.Wait(); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	prov, files, err := p.assemble(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, job := range p.Jobs {
+		sum.InputBytes += job.Size()
+	}
+	for _, in := range prov.Inputs {
+		sum.Warnings += len(in.Warnings)
+	}
+	sum.Rows = prov.Rows
+	sum.Files = files
+	sum.Provenance = prov
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// extraSchema is what a cached record holds beyond the feature columns:
+// the always-available counters labelers may read (features.ExtraColumns).
+func extraSchema() features.Schema { return features.ExtraColumns() }
+
+// runJob meters one input into OUT/.cache/jobs/KEY.{rec,json}.
+func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(string, error)) error {
+	m := p.Manifest
+	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
+	if err != nil {
+		return err
+	}
+	filter, err := compileBPF(m.Streamer.BPFFilter)
+	if err != nil {
+		return err
+	}
+	var paths []string
+	for _, f := range job.Files {
+		paths = append(paths, f.Path)
+	}
+	raw, err := stages.OpenFiles(paths)
+	if err != nil {
+		return fmt.Errorf("input %s: %w", job.Name, err)
+	}
+	defer raw.Close()
+	var src stages.Source = raw
+	if job.Input.Reorder {
+		src = newReorderSource(src)
+	}
+	var dedup *dedupSource
+	if job.Input.DedupWindow > 0 {
+		dedup = newDedupSource(src, int(job.Input.DedupWindow))
+		src = dedup
+	}
+	prog.track(job, src)
+
+	schema := append(append(features.Schema(nil), ex.Schema()...), extraSchema()...)
+	dir := cacheDir(p.OutDir)
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%s", job.Key, strconv.FormatUint(rand.Uint64(), 36)))
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	rw, err := newRecordWriter(f, schema)
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	var warnings []string
+	extras := extraSchema()
+	j := stages.Job{
+		Source:    src,
+		Filter:    filter,
+		Streamer:  m.Streamer.Stages(),
+		Extractor: ex,
+		Transform: func(v features.View) (features.Record, error) {
+			rec := append(v.Record, make(features.Record, len(extras))...)
+			for i, c := range extras {
+				val, _, _ := v.Value(c.Name)
+				rec[len(v.Record)+i] = val
+			}
+			prog.flows.Add(1)
+			return rec, nil
+		},
+		Sink: recordSink{rw},
+		OnWarning: func(err error) {
+			warnings = append(warnings, err.Error())
+			if warn != nil {
+				warn(job.Name, err)
+			}
+		},
+	}
+	res, err := j.Run(ctx)
+	if err != nil {
+		return fmt.Errorf("input %s: %w", job.Name, err)
+	}
+	if err := rw.Close(); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	recPath := filepath.Join(dir, job.Key+".rec")
+	if err := os.Rename(tmp, recPath); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	ok = true
+	meta := jobMeta{Cache: cacheVersion, Key: job.Key, Columns: columnInfos(schema), Records: rw.n, Warnings: warnings,
+		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}
+	if dedup != nil {
+		meta.Stats.Duplicates = dedup.Dropped
+	}
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	return writeFileAtomic(filepath.Join(dir, job.Key+".json"), b)
+}
+
+// recordSink adapts a recordWriter to stages.Sink.
+type recordSink struct{ w *recordWriter }
+
+func (s recordSink) Begin(features.Schema) error     { return nil }
+func (s recordSink) Write(rec features.Record) error { return s.w.Write(rec) }
+func (s recordSink) Close() error                    { return nil }
+func (s recordSink) Abort() error                    { return nil }
+
+func columnInfos(s features.Schema) []ColumnInfo {
+	out := make([]ColumnInfo, len(s))
+	for i, c := range s {
+		out[i] = ColumnInfo{Name: c.Name, Type: c.Kind.String(), Nullable: c.Nullable}
+	}
+	return out
+}
+
+// writeFileAtomic writes b under a temporary name and renames it.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+	if err := os.WriteFile(tmp, b, 0o666); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// assemble reads the cached records of every job in dataset order, applies
+// labelers, adds the source column, selects columns and writes the dataset
+// files and dataset.json.
+func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
+	m := p.Manifest
+	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
+	if err != nil {
+		return nil, nil, err
+	}
+	ls, err := labelers.Build(m.Labels, m.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	feat := ex.Schema()
+	full, err := datasetSchema(feat, ls)
+	if err != nil {
+		return nil, nil, err
+	}
+	sel, err := selectColumns(full, m.Output.Columns, m.Output.Drop)
+	if err != nil {
+		return nil, nil, err
+	}
+	outSchema := make(features.Schema, len(sel))
+	for i, j := range sel {
+		outSchema[i] = full[j]
+	}
+	// The view labelers see: features, source, extras.
+	cached := append(append(features.Schema(nil), feat...), extraSchema()...)
+	view := append(append(append(features.Schema(nil), feat...), full[len(feat)]), extraSchema()...)
+	labelSchema, err := labelers.Schema(view, ls)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	manifest, manifestSum := p.resolvedManifest()
+	prov := &Provenance{
+		Format:         FormatName,
+		Dataset:        m.Dataset,
+		Nfdataset:      buildInfo(),
+		Manifest:       manifest,
+		ManifestSHA256: manifestSum,
+		FeatureSets:    p.FeatureSets,
+		Labelers:       []LabelerInfo{},
+		Columns:        columnInfos(outSchema),
+		RowOrder:       RowOrder,
+	}
+	metas := make([]*jobMeta, len(p.Jobs))
+	for i, job := range p.Jobs {
+		meta, err := readJobMeta(p.OutDir, job.Key)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cache entry of input %s: %w", job.Name, err)
+		}
+		metas[i] = meta
+		info := InputInfo{Name: job.Name, Rows: meta.Records, Stats: meta.Stats, Warnings: meta.Warnings}
+		for _, f := range job.Files {
+			info.Files = append(info.Files, FileDigest{Name: filepath.Base(f.Path), Size: f.Size, SHA256: f.SHA256})
+			info.Size += f.Size
+		}
+		prov.Inputs = append(prov.Inputs, info)
+		prov.Rows += meta.Records
+	}
+	for _, l := range ls {
+		prov.Labelers = append(prov.Labelers, LabelerInfo{Kind: l.Name(), Version: l.Version(), Column: l.Column()})
+	}
+	ext, _ := stages.FormatExtension(m.Output.Format)
+	prov.Files = plannedFiles(prov.Rows, m.Output.RowsPerFile, ext)
+
+	sink, err := stages.NewPartitionedSink(m.Output.Format, p.OutDir, m.Output.RowsPerFile, stages.SinkOptions{
+		Compression: m.Output.Compression,
+		Metadata:    metadataFacts(prov),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	fail := func(err error) (*Provenance, []FileInfo, error) {
+		sink.Abort()
+		return nil, nil, err
+	}
+	if err := sink.Begin(outSchema); err != nil {
+		return fail(err)
+	}
+	nfeat := len(feat)
+	for i, job := range p.Jobs {
+		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, ls, nfeat, sel, sink); err != nil {
+			return fail(err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	for i, l := range ls {
+		prov.Labelers[i].Report = l.Report()
+	}
+	// dataset.json marks a complete dataset: take the old one away before
+	// the new parts appear, and write the new one last.
+	provPath := filepath.Join(p.OutDir, ProvenanceFile)
+	if err := os.Remove(provPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail(err)
+	}
+	if err := sink.Close(); err != nil {
+		return nil, nil, err
+	}
+	keep := map[string]bool{}
+	for i := range prov.Files {
+		f := &prov.Files[i]
+		keep[f.Path] = true
+		size, sum, err := hashFile(context.Background(), filepath.Join(p.OutDir, f.Path))
+		if err != nil {
+			return nil, nil, err
+		}
+		f.Size, f.SHA256 = size, sum
+	}
+	if got := len(sink.Files()); got != len(prov.Files) {
+		return nil, nil, fmt.Errorf("internal error: wrote %d files, planned %d", got, len(prov.Files))
+	}
+	removeStale(p.OutDir, keep, p.Jobs)
+	if err := writeFileAtomic(provPath, marshalProvenance(prov)); err != nil {
+		return nil, nil, err
+	}
+	return prov, prov.Files, nil
+}
+
+func (p *Plan) assembleJob(ctx context.Context, job *Job, meta *jobMeta, cached, labelSchema features.Schema,
+	ls []labelers.Labeler, nfeat int, sel []int, sink stages.Sink) error {
+	f, err := os.Open(filepath.Join(cacheDir(p.OutDir), job.Key+".rec"))
+	if err != nil {
+		return fmt.Errorf("cache entry of input %s: %w", job.Name, err)
+	}
+	defer f.Close()
+	rr, err := newRecordReader(f, cached)
+	if err != nil {
+		return fmt.Errorf("cache entry of input %s: %w (run with --force)", job.Name, err)
+	}
+	source := features.StringValue(job.Name)
+	nview := nfeat + 1 + len(extraSchema())
+	full := make(features.Record, nfeat+1+len(ls))
+	out := make(features.Record, len(sel))
+	for n := 0; ; n++ {
+		if n&0x3FF == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rec, err := rr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("cache entry of input %s: %w (run with --force)", job.Name, err)
+		}
+		viewRec := make(features.Record, 0, nview+len(ls))
+		viewRec = append(viewRec, rec[:nfeat]...)
+		viewRec = append(viewRec, source)
+		viewRec = append(viewRec, rec[nfeat:]...)
+		if len(ls) > 0 {
+			viewRec = labelers.Apply(ls, labelSchema, features.View{Schema: labelSchema[:nview], Record: viewRec})
+		}
+		copy(full, viewRec[:nfeat+1])
+		copy(full[nfeat+1:], viewRec[nview:])
+		for i, j := range sel {
+			out[i] = full[j]
+		}
+		if err := sink.Write(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// plannedFiles lists the part files a dataset of rows rows will have.
+func plannedFiles(rows, perFile int64, ext string) []FileInfo {
+	if perFile <= 0 || rows <= perFile {
+		return []FileInfo{{Path: stages.PartName(0, ext), Rows: rows}}
+	}
+	var out []FileInfo
+	for i := 0; rows > 0; i++ {
+		n := min(rows, perFile)
+		out = append(out, FileInfo{Path: stages.PartName(i, ext), Rows: n})
+		rows -= n
+	}
+	return out
+}
+
+// removeStale deletes part files of an earlier build that this one did not
+// write, and cache entries no job of this plan uses.
+func removeStale(dir string, keep map[string]bool, jobs []*Job) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, "part-") && !keep[name] && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+	used := map[string]bool{}
+	for _, j := range jobs {
+		used[j.Key+".rec"], used[j.Key+".json"] = true, true
+	}
+	entries, _ = os.ReadDir(cacheDir(dir))
+	for _, e := range entries {
+		if !used[e.Name()] && e.Type().IsRegular() {
+			os.Remove(filepath.Join(cacheDir(dir), e.Name()))
+		}
+	}
+}
+
+// Progress counts a build's work for a progress display; its methods are
+// safe for concurrent use.
+type Progress struct {
+	mu        sync.Mutex
+	total     int64 // bytes of the jobs to compute
+	done      int64 // bytes of finished jobs
+	active    map[*Job]stages.Source
+	jobsTotal int
+	jobsDone  int
+	flows     atomic.Int64
+	started   time.Time
+}
+
+func (p *Progress) start(plan *Plan, todo []*Job) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.active = map[*Job]stages.Source{}
+	p.jobsTotal = len(todo)
+	for _, j := range todo {
+		p.total += j.Size()
+	}
+	p.started = time.Now()
+}
+
+func (p *Progress) track(j *Job, src stages.Source) {
+	p.mu.Lock()
+	p.active[j] = src
+	p.mu.Unlock()
+}
+
+func (p *Progress) jobDone(j *Job) {
+	p.mu.Lock()
+	delete(p.active, j)
+	p.done += j.Size()
+	p.jobsDone++
+	p.mu.Unlock()
+}
+
+// Snapshot is a progress reading.
+type Snapshot struct {
+	BytesRead, BytesTotal int64
+	Flows                 int64
+	JobsDone, JobsTotal   int
+	Elapsed               time.Duration
+}
+
+// Remaining estimates the time left from the bytes read so far.
+func (s Snapshot) Remaining() (time.Duration, bool) {
+	if s.BytesRead <= 0 || s.Elapsed < time.Second {
+		return 0, false
+	}
+	left := float64(s.BytesTotal-s.BytesRead) / float64(s.BytesRead) * float64(s.Elapsed)
+	return time.Duration(left), true
+}
+
+// Snapshot reads the counters.
+func (p *Progress) Snapshot() Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := Snapshot{BytesRead: p.done, BytesTotal: p.total, Flows: p.flows.Load(), JobsDone: p.jobsDone, JobsTotal: p.jobsTotal}
+	for _, src := range p.active {
+		s.BytesRead += bytesRead(src)
+	}
+	if !p.started.IsZero() {
+		s.Elapsed = time.Since(p.started)
+	}
+	return s
+}
+
+// digest returns the hex SHA-256 of b.
+func digest(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}

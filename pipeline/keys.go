@@ -1,0 +1,131 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+)
+
+// KeyDoc documents one manifest key. docs/manifest.md's reference section is
+// generated from manifestKeys (go test ./pipeline -update), the decoder's
+// "known keys" hints come from it, and a test loads a manifest setting every
+// key to its documented default: the three cannot drift apart.
+type KeyDoc struct {
+	Table    string // "" top level, "dataset", "input", "streamer", "features", "output"
+	Key      string
+	Type     string
+	Default  string // as TOML; "" when required or none
+	Doc      string
+	NFStream string // the NFStreamer parameter this key replaces, if any
+}
+
+var manifestKeys = []KeyDoc{
+	{Table: "", Key: "dataset", Type: "table", Doc: "name, version and description of the dataset (required)"},
+	{Table: "", Key: "input", Type: "array of tables", Doc: "the captures, one job each (at least one)"},
+	{Table: "", Key: "streamer", Type: "table", Doc: "metering parameters, NFStreamer's names and defaults"},
+	{Table: "", Key: "features", Type: "table", Doc: "feature sets, their options, plugins and derived columns"},
+	{Table: "", Key: "label", Type: "array of tables", Doc: "labelers, applied in order; each adds one string column (docs/labelers.md)"},
+	{Table: "", Key: "output", Type: "table", Doc: "where and how the dataset is written (required)"},
+
+	{Table: "dataset", Key: "name", Type: "string", Doc: "dataset name (required); recorded in dataset.json"},
+	{Table: "dataset", Key: "version", Type: "string", Default: `""`, Doc: "your version of the dataset; recorded in dataset.json"},
+	{Table: "dataset", Key: "description", Type: "string", Default: `""`, Doc: "free text; recorded in dataset.json"},
+
+	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
+	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},
+	{Table: "input", Key: "name", Type: "string", Default: "the file name", Doc: "the value of the `source` column for this input's flows; must be unique; not allowed with a glob matching several files"},
+	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},
+	{Table: "input", Key: "dedup_window", Type: "integer", Default: "0", Doc: "drop a frame whose bytes equal one of the previous N frames (as `editcap -D N`); 0 keeps every frame; at most 1000000"},
+	{Table: "input", Key: "reorder", Type: "boolean", Default: "false", Doc: "sort frames by capture time before metering (as `reordercap`; stable for equal times); runs before dedup_window; holds the capture in memory"},
+
+	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
+	{Table: "streamer", Key: "bpf_filter", Type: "string", Default: `""`, Doc: "BPF filter (tcpdump syntax) applied before metering; empty keeps every frame", NFStream: "bpf_filter"},
+	{Table: "streamer", Key: "snapshot_length", Type: "integer", Default: "1536", Doc: "live capture only; offline inputs use the bytes recorded in the file. Recorded for completeness", NFStream: "snapshot_length"},
+	{Table: "streamer", Key: "idle_timeout", Type: "integer", Default: "120", Doc: "seconds without a packet after which a flow expires", NFStream: "idle_timeout"},
+	{Table: "streamer", Key: "active_timeout", Type: "integer", Default: "1800", Doc: "seconds after which a long flow is cut", NFStream: "active_timeout"},
+	{Table: "streamer", Key: "accounting_mode", Type: "integer", Default: "0", Doc: "byte counters: 0 link layer, 1 IP, 2 transport, 3 payload", NFStream: "accounting_mode"},
+	{Table: "streamer", Key: "max_nflows", Type: "integer", Default: "0", Doc: "stop each input after this many flows; 0 unlimited", NFStream: "max_nflows"},
+	{Table: "streamer", Key: "n_meters", Type: "integer", Default: "0", Doc: "parallel meters per job (0: automatic); never changes the output", NFStream: "n_meters"},
+
+	{Table: "features", Key: "sets", Type: "array of strings", Default: `["base"]`, Doc: "feature sets (`nfdataset features` lists them); `base` is always included; columns follow NFStream's order whatever order is given", NFStream: "statistical_analysis (`stats`), splt_analysis (`splt`), n_dissections (`dpi`)"},
+	{Table: "features", Key: "<set>", Type: "table", Default: "the set's defaults", Doc: "options of one listed set, e.g. `dpi = { n_dissections = 20 }`, `splt = { n = 10 }`", NFStream: "n_dissections (dpi.n_dissections), splt_analysis (splt.n)"},
+	{Table: "features", Key: "plugins", Type: "array", Default: "[]", Doc: "plugins, each a name (`\"ja4\"`) or a table with its options (`{ name = \"slicer\", limit = 4 }`); plugin x is the feature set `plugin.x`; columns in the order given", NFStream: "udps"},
+	{Table: "features", Key: "derived", Type: "array of tables", Default: "[]", Doc: "derived columns `{ name, expr, type }` computed from other columns (not supported yet: such a manifest fails validation)"},
+
+	{Table: "output", Key: "path", Type: "string", Doc: "dataset directory, relative to the manifest; `--output` overrides it; `${VAR}` is expanded (required)"},
+	{Table: "output", Key: "format", Type: "string", Default: `"parquet"`, Doc: "`parquet`, `csv` or `jsonl`"},
+	{Table: "output", Key: "compression", Type: "string", Default: `"zstd"`, Doc: "Parquet page compression: `zstd`, `snappy`, `gzip` or `none` (Parquet only)"},
+	{Table: "output", Key: "rows_per_file", Type: "integer", Default: "1000000", Doc: "rows per part file (part-00000, part-00001, …); 0 writes one file"},
+	{Table: "output", Key: "columns", Type: "array of strings", Default: "every column", Doc: "keep only these columns, in this order"},
+	{Table: "output", Key: "drop", Type: "array of strings", Default: "[]", Doc: "drop these columns (instead of columns)"},
+}
+
+// docKeys lists the documented keys of a table, for "known keys" hints.
+func docKeys(table string) []string {
+	var out []string
+	for _, k := range manifestKeys {
+		if k.Table == table && !strings.HasPrefix(k.Key, "<") {
+			out = append(out, k.Key)
+		}
+	}
+	return out
+}
+
+// KeyReference renders the reference section of docs/manifest.md.
+func KeyReference() string {
+	var b strings.Builder
+	table := "\x00"
+	for _, k := range manifestKeys {
+		if k.Table != table {
+			table = k.Table
+			switch table {
+			case "":
+				b.WriteString("\n### Top level\n\n")
+			case "input", "label":
+				fmt.Fprintf(&b, "\n### `[[%s]]`\n\n", table)
+			default:
+				fmt.Fprintf(&b, "\n### `[%s]`\n\n", table)
+			}
+			b.WriteString("| key | type | default | meaning |\n| --- | --- | --- | --- |\n")
+		}
+		def := k.Default
+		if def == "" {
+			def = "—"
+		} else if strings.ContainsAny(def, `"[]0123456789`) || def == "true" || def == "false" {
+			def = "`" + def + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", k.Key, k.Type, strings.ReplaceAll(def, "|", `\|`), strings.ReplaceAll(k.Doc, "|", `\|`))
+	}
+	return b.String()
+}
+
+// nfstreamParams maps every NFStreamer parameter to its manifest key.
+var nfstreamParams = []struct{ Param, Key, Note string }{
+	{"source", "`[[input]] path` / `files`", "a file or glob / a list read as one capture; live interfaces are not manifest inputs yet"},
+	{"decode_tunnels", "`[streamer] decode_tunnels`", ""},
+	{"bpf_filter", "`[streamer] bpf_filter`", "`\"\"` instead of None"},
+	{"promiscuous_mode", "—", "live capture only"},
+	{"snapshot_length", "`[streamer] snapshot_length`", "live capture only; recorded"},
+	{"idle_timeout", "`[streamer] idle_timeout`", ""},
+	{"active_timeout", "`[streamer] active_timeout`", ""},
+	{"accounting_mode", "`[streamer] accounting_mode`", ""},
+	{"udps", "`[features] plugins`", "plugin x is feature set `plugin.x`"},
+	{"n_dissections", "`[features] sets = [\"dpi\"]` + `dpi = { n_dissections = N }`", "0 ⇔ `dpi` not listed"},
+	{"statistical_analysis", "`[features] sets = [\"stats\"]`", "True ⇔ `stats` listed"},
+	{"splt_analysis", "`[features] sets = [\"splt\"]` + `splt = { n = N }`", "0 ⇔ `splt` not listed"},
+	{"n_meters", "`[streamer] n_meters`", "never changes the output"},
+	{"max_nflows", "`[streamer] max_nflows`", "per input"},
+	{"performance_report", "—", "live capture only; `build` shows progress instead"},
+	{"system_visibility_mode", "—", "live capture only"},
+	{"system_visibility_poll_ms", "—", "live capture only"},
+	{"socket_buffer_size", "—", "live capture only"},
+}
+
+// NFStreamTable renders the NFStreamer parameter table of docs/manifest.md.
+func NFStreamTable() string {
+	var b strings.Builder
+	b.WriteString("| NFStreamer parameter | manifest key | note |\n| --- | --- | --- |\n")
+	for _, p := range nfstreamParams {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", p.Param, p.Key, p.Note)
+	}
+	return b.String()
+}

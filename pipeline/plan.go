@@ -1,0 +1,376 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/nfdataset/nfdataset/features"
+)
+
+// Plan is a manifest resolved against the file system: every input file
+// found and hashed, one job per input with its cache key, and the output
+// directory checked. Planning writes nothing.
+type Plan struct {
+	Manifest    *Manifest
+	OutDir      string // where the dataset goes (absolute)
+	Jobs        []*Job
+	FeatureSets []FeatureSetInfo
+	// Requests are the manifest's feature requests with resolved options.
+	Requests []features.Request
+}
+
+// Job meters one input into the cache.
+type Job struct {
+	Index  int    // in dataset order
+	Name   string // the source column's value
+	Input  *Input // the manifest table it comes from
+	Files  []InputFile
+	Key    string // cache key (hex SHA-256)
+	Cached bool   // OUT/.cache holds its records
+}
+
+// Size is the total size of the job's files.
+func (j *Job) Size() int64 {
+	var n int64
+	for _, f := range j.Files {
+		n += f.Size
+	}
+	return n
+}
+
+// InputFile is one capture file of a job.
+type InputFile struct {
+	Path   string // absolute, after ${VAR} expansion; never recorded
+	Size   int64
+	SHA256 string
+}
+
+// FeatureSetInfo identifies one feature set's logic for provenance.
+type FeatureSetInfo struct {
+	Name      string           `json:"name"`
+	Version   int              `json:"version"`
+	LogicHash string           `json:"logic_hash"`
+	Options   features.Options `json:"options,omitempty"`
+}
+
+// PlanOptions adjusts planning to the command line.
+type PlanOptions struct {
+	// Output overrides [output].path (--output); relative to the current
+	// directory.
+	Output string
+	// LookupEnv expands ${VAR}; nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+	// HashWorkers bounds concurrent input hashing; 0 means 4.
+	HashWorkers int
+}
+
+// MakePlan resolves m's inputs and output. Missing inputs, sha256
+// mismatches, duplicate input names and an unwritable output are
+// *ManifestErrors.
+func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error) {
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	p := &Plan{Manifest: m}
+	var errs []error
+	merr := func(key string, err error) {
+		errs = append(errs, &ManifestError{File: m.File, Line: m.lines.line(key), Key: key, Err: err})
+	}
+	names := map[string]string{}
+	for i := range m.Inputs {
+		in := &m.Inputs[i]
+		var groups [][]string // one job per group
+		if in.Path != "" {
+			paths, err := m.resolvePaths(in.Path, lookup, true)
+			if err != nil {
+				merr(in.Key+".path", err)
+				continue
+			}
+			if in.Name != "" && len(paths) > 1 {
+				merr(in.Key+".name", fmt.Errorf("one name for %d files matched by %q: give each file its own [[input]] or drop name", len(paths), in.Path))
+				continue
+			}
+			if in.SHA256 != "" && len(paths) > 1 {
+				merr(in.Key+".sha256", fmt.Errorf("pins one file, but %q matches %d", in.Path, len(paths)))
+				continue
+			}
+			for _, p := range paths {
+				groups = append(groups, []string{p})
+			}
+		} else {
+			var group []string
+			bad := false
+			for j, f := range in.Files {
+				paths, err := m.resolvePaths(f, lookup, false)
+				if err != nil {
+					merr(fmt.Sprintf("%s.files[%d]", in.Key, j), err)
+					bad = true
+					continue
+				}
+				group = append(group, paths...)
+			}
+			if bad {
+				continue
+			}
+			groups = append(groups, group)
+		}
+		for _, g := range groups {
+			name := in.Name
+			if name == "" {
+				name = filepath.Base(g[0])
+			}
+			if prev, dup := names[name]; dup {
+				merr(in.Key, fmt.Errorf("input name %q is also the name of a file of %s: set name = \"…\" to tell them apart", name, prev))
+				continue
+			}
+			names[name] = in.Key
+			job := &Job{Index: len(p.Jobs), Name: name, Input: in}
+			for _, path := range g {
+				job.Files = append(job.Files, InputFile{Path: path})
+			}
+			p.Jobs = append(p.Jobs, job)
+		}
+	}
+	out, key, err := m.outputDir(opts.Output, lookup)
+	if err != nil {
+		merr(key, err)
+	} else if err := checkWritable(out); err != nil {
+		merr(key, err)
+	}
+	p.OutDir = out
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := p.hashInputs(ctx, opts.HashWorkers); err != nil {
+		return nil, err
+	}
+	for _, job := range p.Jobs {
+		if pin := job.Input.SHA256; pin != "" && job.Files[0].SHA256 != pin {
+			merr(job.Input.Key+".sha256", fmt.Errorf("%s has sha256 %s, the manifest pins %s", job.Name, job.Files[0].SHA256, pin))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := p.featureSets(); err != nil {
+		return nil, err
+	}
+	for _, job := range p.Jobs {
+		job.Key = p.cacheKey(job)
+		job.Cached = cacheValid(p.OutDir, job.Key)
+	}
+	return p, nil
+}
+
+// resolvePaths expands variables, makes path relative to the manifest and,
+// when glob is set, expands a pattern (sorted). Every result is a regular
+// file.
+func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool), glob bool) ([]string, error) {
+	p, err := expandVars(path, lookup)
+	if err != nil {
+		return nil, err
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(m.Dir, p)
+	}
+	paths := []string{p}
+	if glob && hasGlob(p) {
+		paths, err = filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("bad pattern %q: %w", path, err)
+		}
+		if len(paths) == 0 {
+			return nil, fmt.Errorf("no file matches %q", path)
+		}
+		slices.Sort(paths)
+	}
+	for _, f := range paths {
+		info, err := os.Stat(f)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("no such file: %s", f)
+		case err != nil:
+			return nil, err
+		case info.IsDir():
+			return nil, fmt.Errorf("%s is a directory (use a glob such as %q)", f, filepath.Join(path, "*.pcap"))
+		}
+	}
+	return paths, nil
+}
+
+// outputDir returns the absolute dataset directory and the key that set it.
+func (m *Manifest) outputDir(override string, lookup func(string) (string, bool)) (string, string, error) {
+	if override != "" {
+		abs, err := filepath.Abs(override)
+		return abs, "--output", err
+	}
+	p, err := expandVars(m.Output.Path, lookup)
+	if err != nil {
+		return "", "output.path", err
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(m.Dir, p)
+	}
+	return filepath.Clean(p), "output.path", nil
+}
+
+// checkWritable reports whether dir is, or can be created as, a writable
+// directory, without creating anything.
+func checkWritable(dir string) error {
+	p := dir
+	for {
+		info, err := os.Stat(p)
+		if err == nil {
+			if !info.IsDir() {
+				if p == dir {
+					return fmt.Errorf("%s exists and is not a directory", dir)
+				}
+				return fmt.Errorf("cannot create %s: %s is not a directory", dir, p)
+			}
+			if err := syscall.Access(p, 0x2|0x1); err != nil {
+				return fmt.Errorf("cannot write to %s: %w", p, err)
+			}
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot use %s: %w", dir, err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return fmt.Errorf("cannot create %s", dir)
+		}
+		p = parent
+	}
+}
+
+// hashInputs computes every file's size and SHA-256, a few files at a time.
+func (p *Plan) hashInputs(ctx context.Context, workers int) error {
+	if workers <= 0 {
+		workers = 4
+	}
+	type ref struct{ job, file int }
+	var refs []ref
+	seen := map[string]*InputFile{}
+	for i, job := range p.Jobs {
+		for j := range job.Files {
+			refs = append(refs, ref{i, j})
+		}
+	}
+	var mu sync.Mutex
+	pl := pool.New().WithMaxGoroutines(workers).WithContext(ctx).WithCancelOnError().WithFirstError()
+	for _, r := range refs {
+		f := &p.Jobs[r.job].Files[r.file]
+		mu.Lock()
+		_, dup := seen[f.Path]
+		seen[f.Path] = f
+		mu.Unlock()
+		if dup {
+			continue
+		}
+		pl.Go(func(ctx context.Context) error {
+			size, sum, err := hashFile(ctx, f.Path)
+			if err != nil {
+				return err
+			}
+			f.Size, f.SHA256 = size, sum
+			return nil
+		})
+	}
+	if err := pl.Wait(); err != nil {
+		return err
+	}
+	for _, job := range p.Jobs {
+		for j := range job.Files {
+			f := &job.Files[j]
+			if f.SHA256 == "" {
+				*f = *seen[f.Path]
+			}
+		}
+	}
+	return nil
+}
+
+func hashFile(ctx context.Context, path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return 0, "", err
+		}
+		k, err := f.Read(buf)
+		h.Write(buf[:k])
+		n += int64(k)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, "", fmt.Errorf("hashing %s: %w", path, err)
+		}
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// featureSets resolves the requested sets' options and logic hashes.
+func (p *Plan) featureSets() error {
+	m := p.Manifest
+	ex, err := features.NewExtractor(m.Features.Requests, m.Streamer.Stages().Env())
+	if err != nil {
+		return &ManifestError{File: m.File, Line: m.lines.line("features"), Key: "features", Err: err}
+	}
+	for _, in := range ex.Instances() {
+		h, err := LogicHash(in.Spec.Name)
+		if err != nil {
+			return err
+		}
+		p.FeatureSets = append(p.FeatureSets, FeatureSetInfo{Name: in.Spec.Name, Version: in.Spec.Version, LogicHash: h, Options: in.Options})
+		p.Requests = append(p.Requests, features.Request{Name: in.Spec.Name, Options: in.Options})
+	}
+	return nil
+}
+
+// cacheVersion changes whenever the cached record layout or the meaning of
+// a cache key changes.
+const cacheVersion = 1
+
+// cacheKey covers everything a job's records depend on: the input bytes,
+// the clean-up, the metering parameters and each feature set's identity.
+// The input's name, labelers and output settings are applied when the
+// dataset is assembled, so changing them recomputes nothing.
+func (p *Plan) cacheKey(job *Job) string {
+	var sums []string
+	for _, f := range job.Files {
+		sums = append(sums, f.SHA256)
+	}
+	key := struct {
+		Cache       int              `json:"cache"`
+		Version     string           `json:"nfdataset"`
+		Files       []string         `json:"files"`
+		DedupWindow int64            `json:"dedup_window"`
+		Reorder     bool             `json:"reorder"`
+		Streamer    StreamerParams   `json:"streamer"`
+		Features    []FeatureSetInfo `json:"feature_sets"`
+	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, p.Manifest.Streamer, p.FeatureSets}
+	b, _ := json.Marshal(key)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
