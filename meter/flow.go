@@ -10,8 +10,11 @@ const (
 )
 
 // Key identifies a flow independently of direction (NFStream §3.1).
+// Addresses are 16-byte arrays (IPv4 as IPv4-mapped IPv6) so that the key
+// holds no pointers: the flow table's map is then cheap for the garbage
+// collector even with millions of flows.
 type Key struct {
-	LoIP, HiIP     netip.Addr
+	LoIP, HiIP     [16]byte
 	LoPort, HiPort uint16
 	Proto, Tunnel  uint8
 	VLAN           uint16

@@ -1,5 +1,7 @@
 package meter
 
+import "bytes"
+
 // Config holds the metering parameters (NFStreamer's names in comments).
 type Config struct {
 	IdleTimeoutMs   uint64 // idle_timeout × 1000
@@ -106,11 +108,12 @@ func (m *Meter) Tick(timeMs uint64) {
 
 func keyOf(p *Packet) Key {
 	k := Key{Proto: p.Protocol, Tunnel: p.Tunnel, VLAN: p.VLAN}
-	c := p.SrcIP.Compare(p.DstIP)
+	src, dst := p.SrcIP.As16(), p.DstIP.As16()
+	c := bytes.Compare(src[:], dst[:])
 	if c < 0 || (c == 0 && p.SrcPort <= p.DstPort) {
-		k.LoIP, k.LoPort, k.HiIP, k.HiPort = p.SrcIP, p.SrcPort, p.DstIP, p.DstPort
+		k.LoIP, k.LoPort, k.HiIP, k.HiPort = src, p.SrcPort, dst, p.DstPort
 	} else {
-		k.LoIP, k.LoPort, k.HiIP, k.HiPort = p.DstIP, p.DstPort, p.SrcIP, p.SrcPort
+		k.LoIP, k.LoPort, k.HiIP, k.HiPort = dst, p.DstPort, src, p.SrcPort
 	}
 	return k
 }

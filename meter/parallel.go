@@ -100,7 +100,7 @@ func (s *Sequencer) workerOf(k *Key) int {
 	if s.cfg.Workers == 1 {
 		return 0
 	}
-	a, b := k.LoIP.As16(), k.HiIP.As16()
+	a, b := &k.LoIP, &k.HiIP
 	h := uint64(k.LoPort)<<16 | uint64(k.HiPort) | uint64(k.Proto)<<32 | uint64(k.VLAN)<<40 | uint64(k.Tunnel)<<56
 	for i := 0; i < 16; i += 4 {
 		h ^= uint64(a[i])<<24 | uint64(a[i+1])<<16 | uint64(a[i+2])<<8 | uint64(a[i+3])
