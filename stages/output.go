@@ -3,8 +3,10 @@ package stages
 import (
 	"bufio"
 	"errors"
+	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,8 +60,8 @@ var (
 	errAlreadyClosed   = errors.New("already closed")
 )
 
-// Output is one destination of a sink: standard output, a device, a pipe or a
-// regular file replaced atomically. Writes are buffered; nothing is final
+// Output is one destination of a sink: standard output, a device, a pipe, a
+// Unix socket or a regular file replaced atomically. Writes are buffered; nothing is final
 // until Commit. Exactly one of Commit or Abort should be called; calling
 // Abort after Commit (the usual deferred cleanup) does nothing.
 type Output struct {
@@ -67,7 +69,7 @@ type Output struct {
 	finalPath string // where Commit renames the temporary file (symlinks resolved)
 	tempPath  string // outputAtomic only
 	mode      outputMode
-	file      *os.File
+	file      io.WriteCloser // *os.File, or a net.Conn for a socket
 	buf       *bufio.Writer
 	finished  bool // flushed, synced and closed
 	done      bool // published or aborted
@@ -77,13 +79,15 @@ type Output struct {
 	deferPublish bool
 }
 
-// CreateOutput opens path for writing. "-" is standard output. A regular
-// file, or a name that does not exist yet, is written under a temporary name
-// (".NAME.tmp-RANDOM") in the same directory and only appears under its own
-// name on Commit. Character and block devices, FIFOs and sockets are written
-// directly. A directory is an error.
+// CreateOutput opens path for writing. "-" (or /dev/stdout) is standard
+// output. A regular file, or a name that does not exist yet, is written
+// under a temporary name (".NAME.tmp-RANDOM") in the same directory and only
+// appears under its own name on Commit. Character and block devices and FIFOs are written directly;
+// a Unix socket is connected to (stream). A directory is an error.
 func CreateOutput(path string) (*Output, error) {
-	if path == StdoutPath {
+	// /dev/stdout is a link to whatever fd 1 is, which open(2) cannot
+	// reopen when it is a socket, and which a rename must never replace.
+	if path == StdoutPath || path == "/dev/stdout" {
 		return &Output{
 			path: path,
 			mode: outputStdout,
@@ -102,6 +106,18 @@ func CreateOutput(path string) (*Output, error) {
 		return nil, outputError(path, "", err)
 	case info.IsDir():
 		return nil, outputError(path, "", errors.New("is a directory"))
+	case info.Mode()&fs.ModeSocket != 0:
+		conn, err := net.Dial("unix", path)
+		if err != nil {
+			return nil, outputError(path, "", err)
+		}
+		return &Output{
+			path:      path,
+			finalPath: path,
+			mode:      outputDirect,
+			file:      conn,
+			buf:       bufio.NewWriterSize(conn, outputBufferSize),
+		}, nil
 	case info.Mode().IsRegular():
 		// Rename the temporary file over the symlink's target, not over the
 		// symlink itself, so that a link into another directory keeps working.
@@ -230,7 +246,7 @@ func (o *Output) finish() error {
 	}
 	// The data must be on disk before the rename makes it visible, or a crash
 	// could leave a complete-looking name over an empty file.
-	if err := o.file.Sync(); err != nil {
+	if err := o.file.(*os.File).Sync(); err != nil {
 		o.file.Close()
 		return outputError(o.path, "sync", err)
 	}

@@ -3,6 +3,7 @@ package stages
 import (
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -281,5 +282,56 @@ func TestOutputFIFOWrittenDirectly(t *testing.T) {
 	}
 	if info, err := os.Stat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
 		t.Errorf("%s is no longer a FIFO: %v %v", fifo, info.Mode(), err)
+	}
+}
+
+func TestOutputUnixSocket(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Skipf("unix socket: %v", err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			got <- "accept: " + err.Error()
+			return
+		}
+		defer conn.Close()
+		b, _ := io.ReadAll(conn)
+		got <- string(b)
+	}()
+	out, err := CreateOutput(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeOutputString(t, out, "over the socket\n")
+	if err := out.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "over the socket\n" {
+		t.Errorf("listener got %q", s)
+	}
+	if info, err := os.Stat(sock); err != nil || info.Mode()&fs.ModeSocket == 0 {
+		t.Errorf("%s is no longer a socket: %v", sock, err)
+	}
+}
+
+// Standard output is flushed by Commit but stays open for the program.
+func TestOutputStdoutStaysOpen(t *testing.T) {
+	for _, path := range []string{"-", "/dev/stdout"} {
+		out, err := CreateOutput(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := out.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stdout.Stat(); err != nil {
+			t.Fatalf("after Commit of %s: stdout: %v", path, err)
+		}
 	}
 }
