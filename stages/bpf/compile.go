@@ -273,5 +273,7 @@ func Compile(expr string) (*Filter, error) {
 	}
 	var pr program
 	entry := pr.emit(toCond(n), targetAccept, targetReject)
-	return &Filter{expr: n.String(), insns: pr.insns, entry: entry, usesVLAN: p.usesVLAN}, nil
+	insns, start := optimize(pr.insns, entry, false)
+	afInsns, afStart := optimize(pr.insns, entry, true)
+	return &Filter{expr: n.String(), insns: insns, entry: start, afInsns: afInsns, afEntry: afStart, usesVLAN: p.usesVLAN}, nil
 }

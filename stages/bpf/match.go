@@ -72,10 +72,15 @@ const vlanTagLen = 4
 
 // Filter is a compiled expression; Match is safe for concurrent use and does not allocate.
 type Filter struct {
-	expr     string // normalised expression
-	insns    []insn
-	entry    int32 // first instruction, or a verdict for constant filters
-	matchAll bool  // the empty expression
+	expr  string // normalised expression
+	insns []insn
+	entry int32 // first instruction, or a verdict for constant filters
+	// afInsns and afEntry are the program for link types that name the
+	// network protocol by BSD address family (NULL, LOOP): libpcap
+	// optimizes their IPv6 test differently (see optimize).
+	afInsns  []insn
+	afEntry  int32
+	matchAll bool // the empty expression
 	usesVLAN bool
 }
 
@@ -102,9 +107,12 @@ func (f *Filter) Match(linkType uint32, data []byte) bool {
 	if layout.family == familyUnknown || f.usesVLAN && !layout.ethernet {
 		return false
 	}
-	pc := f.entry
+	insns, pc := f.insns, f.entry
+	if layout.family == familyNull || layout.family == familyLoop {
+		insns, pc = f.afInsns, f.afEntry
+	}
 	for pc >= 0 {
-		in := &f.insns[pc]
+		in := &insns[pc]
 		ok, inBounds := in.eval(&layout, data)
 		if !inBounds {
 			return false
