@@ -17,7 +17,10 @@ import (
 type compression struct {
 	name  string
 	magic []byte
-	open  func(io.Reader) (io.ReadCloser, error)
+	// next, when set, must accept the byte after magic; it keeps
+	// three-letter magics such as bzip2's "BZh" from matching text.
+	next func(byte) bool
+	open func(io.Reader) (io.ReadCloser, error)
 }
 
 // maxZstdWindow is the largest zstd window we accept: 128 MiB, the limit
@@ -26,10 +29,10 @@ type compression struct {
 const maxZstdWindow = 128 << 20
 
 var compressions = []compression{
-	{name: "gzip", magic: []byte{0x1f, 0x8b}, open: openGzip},
+	{name: "gzip", magic: []byte{0x1f, 0x8b, 0x08}, open: openGzip}, // 8: deflate, the only method
 	{name: "zstd", magic: []byte{0x28, 0xb5, 0x2f, 0xfd}, open: openZstd},
 	{name: "xz", magic: []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}, open: openXz},
-	{name: "bzip2", magic: []byte{'B', 'Z', 'h'}, open: openBzip2},
+	{name: "bzip2", magic: []byte{'B', 'Z', 'h'}, next: isBzip2BlockSize, open: openBzip2},
 }
 
 // maxMagicLen is the number of leading bytes that identify any format we
@@ -41,12 +44,19 @@ const maxMagicLen = 8
 func sniffCompression(br *bufio.Reader) *compression {
 	head, _ := br.Peek(maxMagicLen) // a short stream simply matches nothing
 	for i := range compressions {
-		if bytes.HasPrefix(head, compressions[i].magic) {
-			return &compressions[i]
+		c := &compressions[i]
+		if !bytes.HasPrefix(head, c.magic) {
+			continue
+		}
+		if c.next == nil || len(head) > len(c.magic) && c.next(head[len(c.magic)]) {
+			return c
 		}
 	}
 	return nil
 }
+
+// isBzip2BlockSize accepts the block-size digit after "BZh".
+func isBzip2BlockSize(b byte) bool { return b >= '1' && b <= '9' }
 
 func openGzip(r io.Reader) (io.ReadCloser, error) {
 	// klauspost's gzip is the standard library's API, faster, and does not

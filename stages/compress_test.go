@@ -26,7 +26,7 @@ type compressor struct {
 }
 
 var compressors = []compressor{
-	{"gzip", "gzip", 2, gzipBytes},
+	{"gzip", "gzip", 3, gzipBytes},
 	{"zstd", "zstd", 4, func(t testing.TB, plain []byte) []byte {
 		var out bytes.Buffer
 		enc, err := zstd.NewWriter(&out, zstd.WithEncoderConcurrency(1))
@@ -46,7 +46,7 @@ var compressors = []compressor{
 		return out.Bytes()
 	}},
 	// The standard library only decompresses bzip2; use the tool.
-	{"bzip2", "bzip2", 3, compressWithTool("bzip2", "-c")},
+	{"bzip2", "bzip2", 4, compressWithTool("bzip2", "-c")},
 	// Many small blocks (with a small dictionary, which the xz package
 	// allocates for every block): it reports a cut at a block boundary as a
 	// clean end, which openXz must catch.
