@@ -336,19 +336,17 @@ func parseRow(rec []string, pos map[string]int, o GroundTruthOptions) (GroundTru
 	if len(o.Formats) == 0 {
 		return row, errors.New("timestamp: no time format")
 	}
-	var firstErr error
+	var lastErr error
 	for _, tf := range o.Formats {
 		t, err := tf.Parse(ts, o.Location)
 		if err == nil {
-			row.Time, firstErr = t, nil
+			row.Time, lastErr = t, nil
 			break
 		}
-		if firstErr == nil {
-			firstErr = err
-		}
+		lastErr = err
 	}
-	if firstErr != nil {
-		return row, fmt.Errorf("timestamp: %w", firstErr)
+	if lastErr != nil {
+		return row, fmt.Errorf("timestamp: %w", lastErr)
 	}
 	row.Label = get("label")
 	if o.UTF8 {

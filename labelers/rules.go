@@ -38,7 +38,8 @@ func init() {
 		Doc:     "Rules by address, port, protocol, application, time window and flow size, tried in order; the first match writes its label, unmatched flows get default.",
 		Example: rulesExample,
 		Keys: []Key{
-			{"zero_payload_suffix", "appended to the label of every matched TCP flow whose forward side sent no payload (a rule may override it)"},
+			{"zero_payload_suffix", "appended to the label of every matched TCP flow whose src→dst direction (the flow's first packet's sender) carried no transport payload; rules inherit it"},
+			{"zero_payload_label", "written instead of the rule's label for such flows (instead of a suffix); rules inherit it"},
 			{"rule", "the [[label.rule]] tables, tried in order"},
 			{"rule.label", "the value written when the rule matches (required)"},
 			{"rule.src", "source address or CIDR prefix, or a list of them"},
@@ -64,8 +65,8 @@ func init() {
 			{"rule.src2dst_payload", "zero or nonzero: src→dst transport payload bytes"},
 			{"rule.dst2src_payload", "zero or nonzero: dst→src transport payload bytes"},
 			{"rule.bidirectional", "true: also match with source and destination (addresses, ports, per-direction predicates) swapped"},
-			{"rule.zero_payload_suffix", "overrides the labeler's zero_payload_suffix for this rule (\"\" turns it off)"},
-			{"rule.zero_payload_label", "written instead of label when the matched TCP flow's forward side sent no payload"},
+			{"rule.zero_payload_suffix", "replaces the inherited zero-payload behaviour with this suffix (\"\" turns it off for the rule)"},
+			{"rule.zero_payload_label", "replaces the inherited zero-payload behaviour: write this label instead"},
 		},
 		New: newRules,
 	})
@@ -114,6 +115,35 @@ type rule struct {
 	hits              atomic.Int64
 }
 
+// zeroRule is what happens to a matched TCP flow whose source sent no
+// payload: nothing (value ""), a suffix, or a replacement label.
+type zeroRule struct {
+	value   string
+	isLabel bool
+}
+
+// parseZero reads zero_payload_suffix or zero_payload_label; either
+// replaces the inherited rule (a rule inherits its labeler's).
+func parseZero(c *Config, inherited zeroRule) (zeroRule, error) {
+	suffix, hasSuffix, err := c.OptString("zero_payload_suffix")
+	if err != nil {
+		return inherited, err
+	}
+	label, hasLabel, err := c.OptString("zero_payload_label")
+	if err != nil {
+		return inherited, err
+	}
+	switch {
+	case hasSuffix && hasLabel:
+		return inherited, c.Errorf("zero_payload_label", "set either zero_payload_label or zero_payload_suffix, not both")
+	case hasSuffix:
+		return zeroRule{value: suffix}, nil
+	case hasLabel:
+		return zeroRule{value: label, isLabel: true}, nil
+	}
+	return inherited, nil
+}
+
 // Rules is the "rules" labeler.
 type Rules struct {
 	column, def string
@@ -138,7 +168,7 @@ func newRules(c *Config) (Labeler, error) {
 		return index[s]
 	}
 	r.defaultIdx = out(r.def)
-	suffix, hasSuffix, err := c.OptString("zero_payload_suffix")
+	zero, err := parseZero(c, zeroRule{})
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +177,7 @@ func newRules(c *Config) (Labeler, error) {
 		return nil, err
 	}
 	for _, t := range tables {
-		ru, err := parseRule(t, suffix, hasSuffix)
+		ru, err := parseRule(t, zero)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +195,7 @@ func newRules(c *Config) (Labeler, error) {
 	return r, nil
 }
 
-func parseRule(t *Config, suffix string, hasSuffix bool) (*rule, error) {
+func parseRule(t *Config, zero zeroRule) (*rule, error) {
 	ru := &rule{}
 	var err error
 	if ru.label, err = t.String("label", ""); err != nil {
@@ -277,23 +307,14 @@ func parseRule(t *Config, suffix string, hasSuffix bool) (*rule, error) {
 	if ru.bidirectional, err = t.Bool("bidirectional", false); err != nil {
 		return nil, err
 	}
-	if s, ok, err := t.OptString("zero_payload_suffix"); err != nil {
-		return nil, err
-	} else if ok {
-		suffix, hasSuffix = s, true
-	}
-	zl, hasZL, err := t.OptString("zero_payload_label")
-	if err != nil {
+	if zero, err = parseZero(t, zero); err != nil {
 		return nil, err
 	}
 	switch {
-	case hasZL:
-		if t.Has("zero_payload_suffix") {
-			return nil, t.Errorf("zero_payload_label", "set either zero_payload_label or zero_payload_suffix, not both")
-		}
-		ru.zeroLabel, ru.zeroSet = zl, true
-	case hasSuffix && suffix != "":
-		ru.zeroLabel, ru.zeroSet = ru.label+suffix, true
+	case zero.isLabel:
+		ru.zeroLabel, ru.zeroSet = zero.value, true
+	case zero.value != "":
+		ru.zeroLabel, ru.zeroSet = ru.label+zero.value, true
 	}
 	return ru, nil
 }
@@ -312,13 +333,12 @@ func (r *Rules) Label(v features.View) string {
 		if ru.needApp && !appRead {
 			app, cat, appRead = strOf(v, "application_name"), strOf(v, "application_category_name"), true
 		}
-		m, fwd := ru.match(&f, app, cat)
-		if !m {
+		if !ru.match(&f, app, cat) {
 			continue
 		}
 		ru.hits.Add(1)
 		i := ru.outLabel
-		if ru.zeroSet && f.proto == 6 && f.hasPayload && fwd == 0 {
+		if ru.zeroSet && f.proto == 6 && f.hasPayload && f.s2dPayload == 0 {
 			i = ru.outZero
 		}
 		r.counts[i].Add(1)
@@ -329,22 +349,19 @@ func (r *Rules) Label(v features.View) string {
 }
 
 // match reports whether the rule matches the flow as metered or, for a
-// bidirectional rule, seen from the other side; fwd is the payload the
-// rule's source side sent.
-func (ru *rule) match(f *facts, app, cat string) (bool, int64) {
+// bidirectional rule, seen from the other side.
+func (ru *rule) match(f *facts, app, cat string) bool {
 	if !ru.common(f, app, cat) {
-		return false, 0
+		return false
 	}
 	if ru.directed(f) {
-		return true, f.s2dPayload
+		return true
 	}
 	if ru.bidirectional {
 		s := f.swapped()
-		if ru.directed(&s) {
-			return true, s.s2dPayload
-		}
+		return ru.directed(&s)
 	}
-	return false, 0
+	return false
 }
 
 // common checks what does not depend on direction.

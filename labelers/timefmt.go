@@ -124,6 +124,9 @@ func (tf *TimeFormat) Parse(s string, loc *time.Location) (time.Time, error) {
 					for pos < len(s) && (s[pos] == ' ' || s[pos] == '\t') {
 						pos++
 					}
+					for j+1 < len(it.lit) && (it.lit[j+1] == ' ' || it.lit[j+1] == '\t') {
+						j++
+					}
 					continue
 				}
 				if pos >= len(s) || lower(s[pos]) != lower(c) {
