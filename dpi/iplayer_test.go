@@ -10,10 +10,9 @@ func TestIPLayer(t *testing.T) {
 		{1, "ICMP"}, {2, "IGMP"}, {58, "ICMPV6"}, {47, "GRE"}, {50, "IPSec"}, {112, "VRRP"},
 		{0, "Unknown"}, {80, "Unknown"},
 	} {
-		var f Flow
-		// tshark -r wechat.pcap -Y igmp: IGMP flows carry no transport payload.
-		f.Feed(&Packet{Protocol: c.proto, IPVersion: 4})
-		r := f.Result()
+		// IGMP flows of wechat.pcap (tcpdump -r wechat.pcap igmp) carry
+		// 8 bytes after the IP header and no transport payload.
+		r := runFlow(t, flowSpec{proto: c.proto, src: "192.168.1.2", dst: "224.0.0.22", noGiveUp: true}, pkt{})
 		if r.Application != c.want {
 			t.Errorf("proto %d: %q, want %q", c.proto, r.Application, c.want)
 		}
