@@ -61,9 +61,10 @@ var (
 )
 
 // Output is one destination of a sink: standard output, a device, a pipe, a
-// Unix socket or a regular file replaced atomically. Writes are buffered; nothing is final
-// until Commit. Exactly one of Commit or Abort should be called; calling
-// Abort after Commit (the usual deferred cleanup) does nothing.
+// Unix socket or a regular file replaced atomically. Writes are buffered;
+// nothing is final until Commit. Exactly one of Commit or Abort should be
+// called; Abort after Commit (the usual deferred cleanup) does nothing. An
+// Output is not safe for concurrent use.
 type Output struct {
 	path      string // as given by the caller, used in every error
 	finalPath string // where Commit renames the temporary file (symlinks resolved)
@@ -82,8 +83,9 @@ type Output struct {
 // CreateOutput opens path for writing. "-" (or /dev/stdout) is standard
 // output. A regular file, or a name that does not exist yet, is written
 // under a temporary name (".NAME.tmp-RANDOM") in the same directory and only
-// appears under its own name on Commit. Character and block devices and FIFOs are written directly;
-// a Unix socket is connected to (stream). A directory is an error.
+// appears under its own name on Commit. Character and block devices and
+// FIFOs are written directly; a Unix socket is connected to (stream). A
+// directory is an error.
 func CreateOutput(path string) (*Output, error) {
 	// /dev/stdout is a link to whatever fd 1 is, which open(2) cannot
 	// reopen when it is a socket, and which a rename must never replace.
@@ -226,29 +228,29 @@ func (o *Output) Abort() error {
 }
 
 // finish flushes, syncs and closes the file but does not rename it yet, so a
-// PartitionedSink can publish all its parts together at the very end.
+// PartitionedSink can publish all its parts together at the very end. The
+// file is closed even when flushing fails.
 func (o *Output) finish() error {
 	if o.finished {
 		return nil
 	}
 	o.finished = true
 	if err := o.buf.Flush(); err != nil {
+		if o.mode != outputStdout {
+			o.file.Close()
+		}
 		return outputError(o.path, "", err)
 	}
 	switch o.mode {
 	case outputStdout:
 		return nil
-	case outputDirect:
-		if err := o.file.Close(); err != nil {
-			return outputError(o.path, "", err)
+	case outputAtomic:
+		// The data must be on disk before the rename makes it visible, or a
+		// crash could leave a complete-looking name over an empty file.
+		if err := o.file.(*os.File).Sync(); err != nil {
+			o.file.Close()
+			return outputError(o.path, "sync", err)
 		}
-		return nil
-	}
-	// The data must be on disk before the rename makes it visible, or a crash
-	// could leave a complete-looking name over an empty file.
-	if err := o.file.(*os.File).Sync(); err != nil {
-		o.file.Close()
-		return outputError(o.path, "sync", err)
 	}
 	if err := o.file.Close(); err != nil {
 		return outputError(o.path, "", err)

@@ -2,6 +2,7 @@ package stages
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -103,16 +104,9 @@ var (
 // Invalid options are reported here (and out is aborted).
 func NewParquetSink(out *Output, opts SinkOptions) (*ParquetSink, error) {
 	if err := validateParquetOptions(opts); err != nil {
-		return nil, fmt.Errorf("output %s: %w", out.Path(), errJoinAbort(err, out))
+		return nil, errors.Join(fmt.Errorf("output %s: %w", out.Path(), err), out.Abort())
 	}
 	return newParquetSink(out, opts), nil
-}
-
-func errJoinAbort(err error, out *Output) error {
-	if abortErr := out.Abort(); abortErr != nil {
-		return fmt.Errorf("%w (and %v)", err, abortErr)
-	}
-	return err
 }
 
 // newParquetSink trusts opts to have been validated.
