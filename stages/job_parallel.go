@@ -14,13 +14,15 @@ import (
 	"github.com/nfdataset/nfdataset/meter"
 )
 
-// workers resolves n_meters: 0 means one per core; 1, a job without an
-// extractor factory, or feature sets that may force expiry run on one
-// goroutine.
+// workers resolves n_meters. 0 means one per core, the reading and
+// sequencing goroutine taking one core as NFStream's streamer does (so
+// cores − 1 workers, and on two cores a single inline meter, which is also
+// the fastest there). 1, a job without an extractor factory, or feature
+// sets that may force expiry run on one goroutine.
 func (j *Job) workers() int {
 	n := j.Streamer.NMeters
 	if n == 0 {
-		n = runtime.GOMAXPROCS(0)
+		n = runtime.GOMAXPROCS(0) - 1
 	}
 	if n <= 1 || j.NewExtractor == nil || !meter.AllPassive(j.Extractor.Hooks()) {
 		return 1
