@@ -95,8 +95,16 @@ func (t token) describe() string {
 	if t.kind == tokEOF {
 		return "end of expression"
 	}
+	text := t.text
 	if t.escaped {
-		return strconv.Quote(`\` + t.text)
+		text = `\` + text
 	}
-	return strconv.Quote(t.text)
+	// Words and punctuation are printable ASCII: quote them as written,
+	// without Go escaping of a backslash.
+	for i := 0; i < len(text); i++ {
+		if text[i] < 0x20 || text[i] >= 0x7f || text[i] == '"' {
+			return strconv.Quote(text)
+		}
+	}
+	return `"` + text + `"`
 }

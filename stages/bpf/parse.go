@@ -481,6 +481,9 @@ func (p *parser) portValue(q qualifiers, t token, prim *primitive) error {
 	if q.addr == addrPortRange {
 		prim.isRange = true
 		if lo, hi, ok := strings.Cut(t.text, "-"); ok && !t.escaped {
+			if strings.Contains(hi, "-") {
+				return p.errAt(t.offset, "invalid port range %s", t.describe())
+			}
 			a, err := p.port(t, lo)
 			if err != nil {
 				return err
@@ -512,7 +515,10 @@ func (p *parser) port(t token, s string) (uint16, error) {
 		return 0, p.errAt(t.offset, "unsupported port name %q (service names are not supported; use a number)", s)
 	}
 	v, err := parseNumber(s)
-	if err != nil || v > 65535 {
+	if err != nil {
+		return 0, p.errAt(t.offset, "invalid port %s", strconv.Quote(s))
+	}
+	if v > 65535 {
 		return 0, p.errAt(t.offset, "port %s out of range 0-65535", strconv.Quote(s))
 	}
 	return uint16(v), nil
@@ -609,7 +615,9 @@ func (p *parser) addressValue(q qualifiers, t token, prim *primitive) error {
 			}
 		}
 		return p.ipv4(q, t, prim, v, mask)
-	case t.kind == tokWord && !t.escaped && strings.Contains(t.text, "-") && isNumber(strings.SplitN(t.text, "-", 2)[0]):
+	case !t.escaped && strings.Trim(t.text, "0123456789.") == "":
+		return p.errAt(t.offset, "invalid IPv4 address %s", t.describe())
+	case !t.escaped && strings.Contains(t.text, "-") && isNumber(strings.SplitN(t.text, "-", 2)[0]):
 		return p.errAt(t.offset, "invalid address %s", t.describe())
 	}
 	return p.errAt(t.offset, "unsupported host name %s (names are not resolved; use an IP address)", t.describe())
