@@ -1,17 +1,17 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/nfdataset/nfdataset/features"
 	"github.com/nfdataset/nfdataset/stages"
+	"github.com/nfdataset/nfdataset/stages/bpf"
 )
 
 // compileFilter compiles a BPF expression with the pure-Go compiler.
 func compileFilter(expr string) (stages.Matcher, error) {
-	return nil, errors.New("BPF filters are not available yet")
+	return bpf.Compile(expr)
 }
 
+// parsePlugin reads --plugin NAME[:key=value,…].
 func parsePlugin(s string) (features.Request, error) {
-	return features.Request{}, errors.New("plugins are not available yet")
+	return features.ParsePluginFlag(s)
 }

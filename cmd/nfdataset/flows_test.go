@@ -135,3 +135,47 @@ func TestFlowsParallelSameBytes(t *testing.T) {
 		t.Errorf("outputs differ between 1, 2 and 4 meters")
 	}
 }
+
+// TestFlowsBPF is NFStream's own bpf test: facebook.pcap filtered on
+// "src port 52066 or dst port 52066" gives one flow with src_port 52066.
+func TestFlowsBPF(t *testing.T) {
+	capture := "../../../shared/corpus/nfstream/pcaps/facebook.pcap"
+	if _, err := os.Stat(capture); err != nil {
+		t.Skip("../shared is absent")
+	}
+	out := filepath.Join(t.TempDir(), "f.csv")
+	code, _, stderr := runCLI(t, "flows", "--n-dissections", "0", "--bpf-filter", "src port 52066 or dst port 52066", "-o", out, capture)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, _ := os.Open(out)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("want one flow, got %d rows (%v)", len(rows)-1, err)
+	}
+	if got := rows[1][5]; got != "52066" {
+		t.Errorf("src_port %s, want 52066", got)
+	}
+	if code, _, stderr := runCLI(t, "flows", "--bpf-filter", "ether host 1:2:3:4:5:6", "-o", out, capture); code != 2 {
+		t.Errorf("unsupported filter: exit %d, want 2 (%s)", code, stderr)
+	}
+}
+
+func TestFlowsPlugins(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "p.csv")
+	code, _, stderr := runCLI(t, "flows", "--n-dissections", "0", "--plugin", "slicer:limit=4", "-o", out, ownCapture)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, _ := os.Open(out)
+	defer f.Close()
+	rows, _ := csv.NewReader(f).ReadAll()
+	// NFStream: FlowSlicer(limit=4) on google_ssl.pcap gives 7 flows.
+	if len(rows)-1 != 7 {
+		t.Errorf("%d flows, want 7", len(rows)-1)
+	}
+	if code, _, _ := runCLI(t, "flows", "--plugin", "nosuch", ownCapture); code != 2 {
+		t.Errorf("unknown plugin: exit %d, want 2", code)
+	}
+}
