@@ -166,9 +166,9 @@ func (s *ParquetSink) Write(rec features.Record) error {
 		return err
 	}
 	row := s.batch[s.pending][:0]
-	for i, col := range s.schema {
+	for i := range s.schema {
 		var err error
-		row, err = appendParquetValues(row, i, col, &rec[i])
+		row, err = appendParquetValues(row, i, &s.schema[i], &rec[i])
 		if err != nil {
 			return s.fail(s.errorf("row %d: %w", s.rows+1, err))
 		}
@@ -257,7 +257,7 @@ func (s *ParquetSink) Abort() error { return s.abort() }
 
 // appendParquetValues appends the leaf values of one cell. Column i has
 // exactly one leaf, so its leaf index is i.
-func appendParquetValues(row parquet.Row, i int, col features.Column, v *features.Value) (parquet.Row, error) {
+func appendParquetValues(row parquet.Row, i int, col *features.Column, v *features.Value) (parquet.Row, error) {
 	// Definition level of a present value: 1 more when the column is
 	// optional (and, for lists, 1 more for the repeated level).
 	present := 0
