@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Test helpers of the long-tail dissectors: packets built from payload hex
@@ -162,3 +164,26 @@ func put16(b []byte, v uint16) { b[0], b[1] = byte(v>>8), byte(v) }
 func put32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 }
+
+// flowCase is one row of a dissector's table test.
+type flowCase struct {
+	name string
+	fs   flowSpec
+	pkts []pkt
+	want Result
+}
+
+func runCases(t *testing.T, cases []flowCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := runFlow(t, c.fs, c.pkts...)
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("result (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// hexOf returns the hex form of a text payload (for pkt.hex).
+func hexOf(s string) string { return hex.EncodeToString([]byte(s)) }

@@ -33,3 +33,69 @@ func (st *State) setCServerName(b []byte) {
 	}
 	st.SetServerName(b)
 }
+
+// maxTextLines is how many CRLF-terminated lines nDPI's line parser reads.
+const maxTextLines = 64
+
+// textHeader returns the value of the last header line starting with
+// prefix (compared without case; prefix includes the colon) in a text
+// message split at CRLF the way nDPI's line parser does: the first line
+// counts only when it contains a colon, a line needs more than minLen
+// bytes, and one space after the colon is skipped. It reports false when
+// there is no such line.
+func textHeader(b []byte, prefix string, minLen int) ([]byte, bool) {
+	if len(b) < 3 {
+		return nil, false
+	}
+	var val []byte
+	found := false
+	line, start := 0, 0
+	check := func(l []byte) {
+		if line == 0 && bytes.IndexByte(l, ':') < 0 {
+			return
+		}
+		if len(l) > minLen && len(l) >= len(prefix) && equalFoldASCII(l[:len(prefix)], prefix) {
+			v := l[len(prefix):]
+			if len(v) > 0 && v[0] == ' ' {
+				v = v[1:]
+			}
+			val, found = v, true
+		}
+	}
+	for i := 0; i+1 < len(b) && line < maxTextLines; i++ {
+		if b[i] != '\r' || b[i+1] != '\n' {
+			continue
+		}
+		check(b[start:i])
+		if line >= maxTextLines-1 {
+			return val, found
+		}
+		line++
+		start = i + 2
+		i++
+	}
+	if line >= 1 {
+		check(b[start:])
+	}
+	return val, found
+}
+
+// equalFoldASCII compares b with s ignoring ASCII case.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		x, y := b[i], s[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
