@@ -338,7 +338,7 @@ func (p *Plan) featureSets() error {
 		return &ManifestError{File: m.File, Line: m.lines.line("features"), Key: "features", Err: err}
 	}
 	for _, in := range ex.Instances() {
-		h, err := LogicHash(in.Spec.Name)
+		h, err := LogicHash(in.Spec.Name, in.Options)
 		if err != nil {
 			return err
 		}

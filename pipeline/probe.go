@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -300,35 +301,79 @@ var probeEnvs = []stages.Streamer{
 	{DecodeTunnels: false, IdleTimeoutSec: 60, ActiveTimeoutSec: 1, AccountingMode: 2},
 }
 
-// LogicHash returns the logic hash of a registered feature set ("sha256:…"):
-// its schema and its values on the probe capture, with default options.
-func LogicHash(name string) (string, error) {
+// LogicHash returns the logic hash of a registered feature set
+// ("sha256:…"): its schema and its values on the probe capture, built with
+// opts over the set's defaults. Builds hash the options they use; the
+// listing and goldens/features.lock use ProbeOptions.
+func LogicHash(name string, opts features.Options) (string, error) {
+	key := name
+	if len(opts) > 0 {
+		b, _ := json.Marshal(opts)
+		key += " " + string(b)
+	}
 	logicMu.Lock()
 	defer logicMu.Unlock()
-	if h, ok := logicCache[name]; ok {
+	if h, ok := logicCache[key]; ok {
 		return h, nil
 	}
-	h, err := computeLogicHash(name)
+	h, err := computeLogicHash(name, opts)
 	if err != nil {
 		return "", err
 	}
-	logicCache[name] = h
+	logicCache[key] = h
 	return h, nil
 }
+
+// ProbeOptions are the options a set's reference hash is computed with:
+// its defaults, except that when the defaults cannot build the set (a
+// plugin whose integer option has no usable default), integer options
+// left at 0 become 4.
+func ProbeOptions(name string) features.Options {
+	spec, ok := features.Lookup(name)
+	if !ok {
+		return nil
+	}
+	if _, err := features.NewExtractor([]features.Request{{Name: name}}, stages.DefaultStreamer().Env()); err == nil {
+		return nil
+	}
+	opts := features.Options{}
+	for _, o := range spec.Options {
+		switch v := o.Default.(type) {
+		case int64:
+			if v == 0 {
+				opts[o.Name] = int64(4)
+			}
+		case int:
+			if v == 0 {
+				opts[o.Name] = int64(4)
+			}
+		}
+	}
+	return opts
+}
+
+// ReferenceHash is LogicHash with ProbeOptions.
+func ReferenceHash(name string) (string, error) { return LogicHash(name, ProbeOptions(name)) }
 
 var (
 	logicMu    sync.Mutex
 	logicCache = map[string]string{}
 )
 
-func computeLogicHash(name string) (string, error) {
+func computeLogicHash(name string, opts features.Options) (string, error) {
 	if _, ok := features.Lookup(name); !ok {
 		return "", fmt.Errorf("unknown feature set %q", name)
 	}
 	probe := ProbeCapture()
 	h := sha256.New()
 	for _, st := range probeEnvs {
-		ex, err := features.NewExtractor([]features.Request{{Name: name}}, st.Env())
+		reqs := []features.Request{{Name: name, Options: opts}}
+		ex, err := features.NewExtractor(reqs, st.Env())
+		if err == nil && len(ex.Schema()) == 0 && name != "base" {
+			// A set without columns (a flow slicer) shows its effect in
+			// base's columns: probe it with base.
+			ex, err = features.NewExtractor(append(reqs, features.Request{Name: "base"}), st.Env())
+		}
 		if err != nil {
 			return "", fmt.Errorf("probe of %s: %w", name, err)
 		}

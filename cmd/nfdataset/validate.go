@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/nfdataset/nfdataset/pipeline"
+)
+
+func init() {
+	register("validate", "check a manifest: keys, types, values, feature sets, labelers, inputs and output", runValidate)
+}
+
+func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("validate", "validate MANIFEST", stderr)
+	pos, err := parseCommand(fs, args, 1, "one MANIFEST")
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m, err := pipeline.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: ok (%d input(s), %d feature set(s), %d labeler(s))\n", pos[0], len(plan.Jobs), len(plan.FeatureSets), len(m.Labels))
+	return nil
+}

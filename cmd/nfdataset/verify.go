@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/nfdataset/nfdataset/pipeline"
+)
+
+func init() {
+	register("verify", "check a dataset's files against its dataset.json (and, with --against, a published one)", runVerify)
+}
+
+// failed is an error already printed, exiting with status 1.
+type failed struct{ msg string }
+
+func (f failed) Error() string { return f.msg }
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("verify", "verify [--against PUBLISHED/dataset.json] DIR", stderr)
+	against := fs.String("against", "", "a published dataset.json (or its directory) this dataset must reproduce")
+	pos, err := parseCommand(fs, args, 1, "one dataset DIR")
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	diffs, err := pipeline.Verify(pos[0], *against)
+	if err != nil {
+		return err
+	}
+	if len(diffs) > 0 {
+		for _, d := range diffs {
+			fmt.Fprintln(stdout, d)
+		}
+		return fmt.Errorf("%s: %d difference(s)", pos[0], len(diffs))
+	}
+	if *against != "" {
+		fmt.Fprintf(stdout, "%s: ok, every file matches dataset.json and reproduces %s\n", pos[0], *against)
+	} else {
+		fmt.Fprintf(stdout, "%s: ok, every file matches dataset.json\n", pos[0])
+	}
+	return nil
+}
