@@ -167,7 +167,7 @@ func newCSV(c *Config) (Labeler, error) {
 		return nil, c.Errorf("path", "%v", err)
 	}
 	defer f.Close()
-	r, err := newDecoder(f, enc)
+	r, err := NewDecoder(f, enc)
 	if err != nil {
 		return nil, c.Errorf("encoding", "%v", err)
 	}

@@ -52,9 +52,9 @@ func (d *decoder) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// newDecoder wraps r for the named encoding. UTF-8 input passes through
+// NewDecoder wraps r for the named encoding. UTF-8 input passes through
 // (invalid bytes are replaced later, field by field, with U+FFFD).
-func newDecoder(r io.Reader, encoding string) (io.Reader, error) {
+func NewDecoder(r io.Reader, encoding string) (io.Reader, error) {
 	switch strings.ToLower(strings.ReplaceAll(encoding, "_", "-")) {
 	case "", "utf-8", "utf8":
 		return r, nil
