@@ -1,0 +1,76 @@
+package bpf
+
+import (
+	"testing"
+)
+
+// FuzzCompile feeds arbitrary expressions to Compile. It must not panic;
+// an accepted expression must normalise to text that compiles to the same
+// normal form, and its filter must run on a few frames.
+func FuzzCompile(f *testing.F) {
+	for _, seed := range []string{
+		"", "tcp", "host 10.0.0.1 or 10.0.0.2", "tcp port 80 or 443", "src and dst net 10.0.0.0/8",
+		"net 10.0.0.0 mask 255.0.0.0", "ip6 net 2001:db8::/32", `ip proto \tcp`, "vlan 10 and vlan and udp",
+		"not (tcp or udp) && !arp || icmp6", "portrange 90-80", "host 10.0.0.1 and (tcp) or 10.0.0.2",
+		"ether host 1.2.3.4", "tcp[13] & 2 != 0", "((((", "host not (1.2.3.4 or ::1)", "net 10.1", "port 010",
+	} {
+		f.Add(seed)
+	}
+	frames := []struct {
+		linkType uint32
+		data     []byte
+	}{
+		{1, ethernet(etherTypeIPv4, ipv4TCP)},
+		{1, ethernet(etherTypeIPv6, ipv6FragmentUDP, 3)},
+		{113, append(mustHex("0000000100060102030405060000 0806"), arpRequest...)},
+		{0, append(mustHex("1e000000"), ipv6UDP...)},
+		{101, ipv4TCPFragment[:9]},
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		filter, err := Compile(expr)
+		if err != nil {
+			return
+		}
+		normal := filter.String()
+		again, err := Compile(normal)
+		if err != nil {
+			t.Fatalf("Compile(%q) normalised to %q, which does not compile: %v", expr, normal, err)
+		}
+		if again.String() != normal {
+			t.Fatalf("Compile(%q) normalised to %q, then to %q", expr, normal, again.String())
+		}
+		for _, fr := range frames {
+			if filter.Match(fr.linkType, fr.data) != again.Match(fr.linkType, fr.data) {
+				t.Fatalf("Compile(%q) and its normal form %q disagree on % x", expr, normal, fr.data)
+			}
+		}
+	})
+}
+
+// FuzzMatch runs fixed filters on arbitrary frames of every supported link
+// type. It must not panic.
+func FuzzMatch(f *testing.F) {
+	filters := []*Filter{}
+	for _, expr := range []string{
+		"tcp port 80 or udp portrange 5000-6000", "host 10.0.0.1 or net 2001:db8::/32 or arp",
+		"vlan and vlan 20 and not ip6 proto 44", "not (icmp or icmp6) and src and dst port 53",
+		"ip proto 132 or sctp port 9 or portrange 0-1024 or ip6",
+	} {
+		filter, err := Compile(expr)
+		if err != nil {
+			f.Fatal(err)
+		}
+		filters = append(filters, filter)
+	}
+	f.Add(uint32(1), ethernet(etherTypeIPv4, ipv4TCP))
+	f.Add(uint32(1), ethernet(etherTypeIPv6, ipv6FragmentUDP, 20, 20))
+	f.Add(uint32(0), append(mustHex("02000000"), ipv4TCP...))
+	f.Add(uint32(276), []byte{0x08})
+	f.Add(uint32(229), ipv6UDP[:41])
+	f.Fuzz(func(t *testing.T, linkType uint32, data []byte) {
+		for _, filter := range filters {
+			filter.Match(linkType, data)
+			filter.Match(linkType%300, data)
+		}
+	})
+}
