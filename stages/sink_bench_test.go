@@ -128,3 +128,38 @@ func BenchmarkParquetSinkSnappy(b *testing.B) {
 func BenchmarkParquetSinkNone(b *testing.B) {
 	benchmarkSink(b, "parquet", SinkOptions{Compression: "none"})
 }
+
+// Writing a record allocates nothing once buffers have grown (AllocsPerRun
+// rounds down, so parquet-go's occasional page buffer does not count).
+func TestSinkWriteAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	schema := benchSchema()
+	pool := benchRecords(schema, 100)
+	for _, format := range SinkFormats() {
+		t.Run(format, func(t *testing.T) {
+			sink, err := NewSink(format, os.DevNull, SinkOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sink.Abort()
+			if err := sink.Begin(schema); err != nil {
+				t.Fatal(err)
+			}
+			i := 0
+			write := func() {
+				if err := sink.Write(pool[i%len(pool)]); err != nil {
+					t.Fatal(err)
+				}
+				i++
+			}
+			for range 1000 { // let buffers reach their working size
+				write()
+			}
+			if got := testing.AllocsPerRun(5000, write); got != 0 {
+				t.Errorf("%v allocations per record, want 0", got)
+			}
+		})
+	}
+}
