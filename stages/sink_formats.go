@@ -136,7 +136,7 @@ func (c *sinkCore) wrap(err error) error {
 func (c *sinkCore) begin(schema features.Schema) error {
 	switch {
 	case c.closed:
-		return c.errorf("Begin after Close")
+		return c.errorf("Begin after Close or Abort")
 	case c.begun:
 		return c.fail(c.errorf("Begin called twice"))
 	}
@@ -157,7 +157,7 @@ func (c *sinkCore) begin(schema features.Schema) error {
 		}
 	}
 	c.begun = true
-	c.schema = schema
+	c.schema = slices.Clone(schema) // the caller may reuse its slice
 	return nil
 }
 
@@ -167,7 +167,7 @@ func (c *sinkCore) checkWrite(rec features.Record) error {
 	case c.err != nil:
 		return c.err
 	case c.closed:
-		return c.errorf("Write after Close")
+		return c.errorf("Write after Close or Abort")
 	case !c.begun:
 		return c.errorf("Write before Begin")
 	case len(rec) != len(c.schema):
@@ -188,7 +188,7 @@ func (c *sinkCore) fail(err error) error {
 // discards it if anything failed on the way.
 func (c *sinkCore) close(finish func() error) error {
 	if c.closed {
-		return c.errorf("Close called twice")
+		return c.errorf("Close after Close or Abort")
 	}
 	c.closed = true
 	if c.err == nil && !c.begun {
