@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/nfdataset/nfdataset/features"
 	"github.com/nfdataset/nfdataset/stages"
@@ -43,6 +44,11 @@ type flowsOptions struct {
 	strict              bool
 	plugins             multiFlag
 	cpuProfile          string
+	promiscuous         bool
+	socketBufferSize    int64
+	duration            time.Duration
+	maxPackets          uint64
+	live                bool
 	sources             []string
 }
 
@@ -50,7 +56,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("flows", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: nfdataset flows [flags] SOURCE...\n\nSOURCE is a pcap/pcapng file (optionally gzip/zstd/xz compressed) or - for standard input;\nseveral sources are read one after another as one capture.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: nfdataset flows [flags] SOURCE...\n\nSOURCE is a pcap/pcapng file (optionally gzip/zstd/xz compressed), - for standard input,\nor a network interface (live capture, Linux); several files are read one after another\nas one capture.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&o.decodeTunnels, "decode-tunnels", true, "decode GTP-U, CAPWAP and TZSP tunnels (adds tunnel_id)")
@@ -68,6 +74,10 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.output, "o", "-", "output file (- for standard output)")
 	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture instead of warning")
 	fs.BoolVar(&o.linuxSLL2, "linux-sll2", false, "decode Linux cooked v2 frames (NFStream ignores them)")
+	fs.BoolVar(&o.promiscuous, "promiscuous-mode", true, "live capture: put the interface in promiscuous mode")
+	fs.Int64Var(&o.socketBufferSize, "socket-buffer-size", 0, "live capture: capture buffer in bytes (0: default), 0…2147483647")
+	fs.DurationVar(&o.duration, "duration", 0, "live capture: stop after this long, e.g. 30s (0: until interrupted)")
+	fs.Uint64Var(&o.maxPackets, "packets", 0, "live capture: stop after this many frames (0: no limit)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	fs.Var(&o.plugins, "plugin", "add a plugin: NAME or NAME:key=value,key=value (repeatable)")
 	return fs
@@ -118,11 +128,21 @@ func (o *flowsOptions) validate() error {
 	if len(o.sources) == 0 {
 		return usagef("no SOURCE given (a capture file, several files, or - for standard input)")
 	}
+	if o.socketBufferSize < 0 || o.socketBufferSize > 1<<31-1 {
+		return usagef("invalid --socket-buffer-size %d: must be in 0…2147483647", o.socketBufferSize)
+	}
 	for _, s := range o.sources {
 		if s == "-" {
 			continue
 		}
 		st, err := os.Stat(s)
+		if errors.Is(err, fs.ErrNotExist) && stages.IsInterface(s) {
+			if len(o.sources) > 1 {
+				return usagef("invalid source %q: an interface must be the only source", s)
+			}
+			o.live = true
+			continue
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return usagef("invalid source %q: no such file or interface", s)
 		}
@@ -207,7 +227,20 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("invalid --bpf-filter: %v", err)
 		}
 	}
-	src, err := stages.OpenFiles(o.sources)
+	var src stages.Source
+	if o.live {
+		src, err = stages.OpenLive(o.sources[0], stages.LiveConfig{
+			SnapLen:     int(o.snapshotLength),
+			Promiscuous: o.promiscuous,
+			BufferSize:  int(o.socketBufferSize),
+			ReadTimeout: time.Second,
+			Duration:    o.duration,
+			MaxPackets:  o.maxPackets,
+			Context:     ctx,
+		})
+	} else {
+		src, err = stages.OpenFiles(o.sources)
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return usageError{err}

@@ -1,0 +1,181 @@
+//go:build linux
+
+package stages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gopacket/gopacket/afpacket"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// liveSource reads frames from an interface through an AF_PACKET ring.
+// Like NFStream's libpcap handle it waits at most ReadTimeout per read; a
+// read that times out returns nothing and the meter clock does not move
+// (packet time only).
+type liveSource struct {
+	name     string
+	tp       *afpacket.TPacket
+	promisc  int // extra socket holding the promiscuous membership, or -1
+	link     uint32
+	cfg      LiveConfig
+	ctx      context.Context
+	deadline time.Time
+	frames   uint64
+	bytes    int64
+}
+
+// OpenLive starts capturing on interface name. Reading needs CAP_NET_RAW.
+func OpenLive(name string, cfg LiveConfig) (Source, error) {
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("live capture %s: %w", name, err)
+	}
+	link, err := interfaceLinkType(name)
+	if err != nil {
+		return nil, fmt.Errorf("live capture %s: %w", name, err)
+	}
+	if cfg.SnapLen <= 0 {
+		cfg.SnapLen = 1536
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = time.Second
+	}
+	if cfg.Context == nil {
+		cfg.Context = context.Background()
+	}
+	opts := []any{
+		afpacket.OptInterface(name),
+		afpacket.OptPollTimeout(cfg.ReadTimeout),
+		afpacket.OptAddVLANHeader(true), // libpcap puts stripped 802.1Q tags back; so do we
+	}
+	if cfg.BufferSize > 0 {
+		blocks := max(1, cfg.BufferSize/afpacket.DefaultBlockSize)
+		opts = append(opts, afpacket.OptNumBlocks(blocks))
+	}
+	tp, err := afpacket.NewTPacket(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("live capture %s: %w", name, err)
+	}
+	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context}
+	if ifc.Flags&net.FlagLoopback != 0 {
+		// Loopback frames pass the socket twice, outgoing and incoming;
+		// libpcap keeps only the incoming copy, and so do we.
+		if err := tp.SetBPF(dropOutgoing); err != nil {
+			tp.Close()
+			return nil, fmt.Errorf("live capture %s: %w", name, err)
+		}
+	}
+	if cfg.Promiscuous {
+		// A membership on a second socket raises the device's promiscuity
+		// count for as long as the capture runs, without touching the
+		// interface flags other programs see.
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
+		if err == nil {
+			mreq := unix.PacketMreq{Ifindex: int32(ifc.Index), Type: unix.PACKET_MR_PROMISC}
+			if err = unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
+				unix.Close(fd)
+			} else {
+				s.promisc = fd
+			}
+		}
+		if err != nil {
+			tp.Close()
+			return nil, fmt.Errorf("live capture %s: promiscuous mode: %w", name, err)
+		}
+	}
+	if cfg.Duration > 0 {
+		s.deadline = time.Now().Add(cfg.Duration)
+	}
+	return s, nil
+}
+
+// dropOutgoing is a socket filter that rejects PACKET_OUTGOING frames: it
+// loads the kernel's packet-type ancillary field (SKF_AD_OFF +
+// SKF_AD_PKTTYPE) and returns 0 (drop) when it is 4.
+var dropOutgoing = []bpf.RawInstruction{
+	{Op: 0x30, K: 0xfffff000 + 4},  // ldb [SKF_AD_OFF+SKF_AD_PKTTYPE]
+	{Op: 0x15, Jt: 0, Jf: 1, K: 4}, // jeq #PACKET_OUTGOING
+	{Op: 0x06, K: 0},               // ret #0
+	{Op: 0x06, K: 0x00040000},      // ret #262144
+}
+
+// interfaceLinkType maps the device's ARPHRD type to the LINKTYPE the
+// frames carry on an AF_PACKET SOCK_RAW socket.
+func interfaceLinkType(name string) (uint32, error) {
+	b, err := os.ReadFile("/sys/class/net/" + name + "/type")
+	if err != nil {
+		return 0, err
+	}
+	t, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0, err
+	}
+	switch t {
+	case unix.ARPHRD_ETHER, unix.ARPHRD_LOOPBACK:
+		return 1, nil // Ethernet framing
+	case unix.ARPHRD_NONE, unix.ARPHRD_PPP, unix.ARPHRD_TUNNEL, unix.ARPHRD_TUNNEL6, unix.ARPHRD_SIT:
+		return 101, nil // raw IP
+	}
+	return 0, fmt.Errorf("unsupported interface type %d (ARPHRD)", t)
+}
+
+func (s *liveSource) Next() (Frame, error) {
+	for {
+		if s.ctx.Err() != nil || (s.cfg.MaxPackets > 0 && s.frames >= s.cfg.MaxPackets) ||
+			(!s.deadline.IsZero() && time.Now().After(s.deadline)) {
+			return Frame{}, io.EOF
+		}
+		data, ci, err := s.tp.ZeroCopyReadPacketData()
+		if errors.Is(err, afpacket.ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			return Frame{}, fmt.Errorf("live capture %s: %w", s.name, err)
+		}
+		if len(data) > s.cfg.SnapLen {
+			data = data[:s.cfg.SnapLen]
+		}
+		s.frames++
+		s.bytes += int64(len(data))
+		ns := ci.Timestamp.UnixNano()
+		sec, usec := ci.Timestamp.Unix(), int64(ci.Timestamp.Nanosecond()/1000)
+		return Frame{
+			TimeNs:   ns,
+			TimeMs:   uint64(sec)*1000 + uint64(usec)/1000,
+			Data:     data,
+			WireLen:  uint32(ci.Length),
+			LinkType: s.link,
+		}, nil
+	}
+}
+
+// BytesRead counts captured bytes, for progress reports.
+func (s *liveSource) BytesRead() int64 { return s.bytes }
+
+// Stats returns the kernel's received and dropped counters.
+func (s *liveSource) Stats() (received, dropped uint64) {
+	_, v3, err := s.tp.SocketStats()
+	if err != nil {
+		return s.frames, 0
+	}
+	return uint64(v3.Packets()), uint64(v3.Drops())
+}
+
+func (s *liveSource) Close() error {
+	s.tp.Close()
+	if s.promisc >= 0 {
+		unix.Close(s.promisc)
+		s.promisc = -1
+	}
+	return nil
+}
