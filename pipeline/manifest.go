@@ -295,6 +295,7 @@ func (m *Manifest) decodeFeatures(root *table) {
 			t.d.errorf(sub.path, "options for feature set %q, which is not in features.sets", k)
 		}
 		opts := m.setOptions(sub, k)
+		m.checkSet(t.d, sub.path, k, opts)
 		for i := range reqs {
 			if reqs[i].Name == k {
 				reqs[i].Options = opts
@@ -341,6 +342,7 @@ func (m *Manifest) decodeFeatures(root *table) {
 				continue
 			}
 			seen["plugin."+name] = true
+			m.checkSet(t.d, key, "plugin."+name, opts)
 			reqs = append(reqs, features.Request{Name: "plugin." + name, Options: opts})
 		}
 	}
@@ -350,6 +352,14 @@ func (m *Manifest) decodeFeatures(root *table) {
 	}
 	t.done(append(docKeys("features"), featureSetNames()...)...)
 	m.Features.Requests = reqs
+}
+
+// checkSet builds one set with its options so that a bad value is
+// reported at its table's line.
+func (m *Manifest) checkSet(d *decoder, key, name string, opts features.Options) {
+	if _, err := features.NewExtractor([]features.Request{{Name: name, Options: opts}}, m.Streamer.Stages().Env()); err != nil {
+		d.wrap(key, err)
+	}
 }
 
 // maps returns m without the given keys.

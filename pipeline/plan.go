@@ -246,6 +246,10 @@ func checkWritable(dir string) error {
 			}
 			return nil
 		}
+		if errors.Is(err, syscall.ENOTDIR) {
+			p = filepath.Dir(p)
+			continue
+		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("cannot use %s: %w", dir, err)
 		}
