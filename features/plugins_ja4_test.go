@@ -230,10 +230,18 @@ func TestQUICInitialKeysRFC9001(t *testing.T) {
 // frames (split in two, out of order), protected as RFC 9001 §5 says.
 func sealInitial(t *testing.T, dcid []byte, crypto []byte) []byte {
 	t.Helper()
+	p, err := sealInitialPacket(dcid, crypto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func sealInitialPacket(dcid []byte, crypto []byte) ([]byte, error) {
 	info, _ := quicVersion(1)
 	keys, err := quicInitialKeys(info, dcid, false)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	half := len(crypto) / 2
 	var frames []byte
@@ -261,7 +269,7 @@ func sealInitial(t *testing.T, dcid []byte, crypto []byte) []byte {
 	for i := 0; i < pnLen; i++ {
 		packet[pnOffset+i] ^= mask[1+i]
 	}
-	return packet
+	return packet, nil
 }
 
 // frame builds an Ethernet frame with an IPv4 or IPv6 header and a TCP or
