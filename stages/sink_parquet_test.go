@@ -331,6 +331,39 @@ func TestParquetSinkRowGroupBytes(t *testing.T) {
 	}
 }
 
+// Unique strings (hashes, fingerprints) outgrow the dictionary limit and
+// the column continues in PLAIN pages within the same row group: the reader
+// must still get every value.
+func TestParquetSinkDictionaryFallback(t *testing.T) {
+	schema := features.Schema{{Name: "client_fingerprint", Kind: features.String, Nullable: true}}
+	const rows = 40_000 // 40,000 × 32 bytes: past the 1 MiB dictionary
+	var records []features.Record
+	for i := range rows {
+		fp := fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15)
+		if i%7 == 0 {
+			fp = "" // null
+		}
+		records = append(records, features.Record{features.StringValue(fp)})
+	}
+	path := writeSinkFile(t, "parquet", SinkOptions{}, schema, records)
+	chunk, err := openParquet(t, path).MetaData().RowGroup(0).ColumnChunk(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if encodings := fmt.Sprint(chunk.Encodings()); !strings.Contains(encodings, "PLAIN ") || !strings.Contains(encodings, "RLE_DICTIONARY") {
+		t.Errorf("encodings %s: want both dictionary and PLAIN pages", encodings)
+	}
+	got := readParquetColumns(t, path)["client_fingerprint"]
+	if len(got) != rows {
+		t.Fatalf("read %d rows, want %d", len(got), rows)
+	}
+	for i, rec := range records {
+		if want := parquetWant(schema[0], rec[0]); got[i] != want {
+			t.Fatalf("row %d: read %v, want %v", i, got[i], want)
+		}
+	}
+}
+
 func TestParquetSinkRejectsBadOptions(t *testing.T) {
 	dir := t.TempDir()
 	for _, opts := range []SinkOptions{{Compression: "lzo"}, {RowGroupRows: -1}, {RowGroupBytes: -1}} {
