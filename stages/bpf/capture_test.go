@@ -91,3 +91,30 @@ func writePcap(path string, linkType uint32, frames [][]byte) error {
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
+
+// writeFrames writes frames (all of one link type) as a classic pcap file
+// keeping their timestamps.
+func writeFrames(path string, frames []capturedFrame) error {
+	if len(frames) == 0 {
+		return writePcap(path, linkTypeEthernet, nil)
+	}
+	var b bytes.Buffer
+	le32 := func(v uint32) { b.Write([]byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)}) }
+	le32(0xa1b2c3d4)
+	b.Write([]byte{2, 0, 4, 0})
+	le32(0)
+	le32(0)
+	le32(262144)
+	le32(frames[0].linkType)
+	for _, fr := range frames {
+		if fr.linkType != frames[0].linkType {
+			return fmt.Errorf("%s: frames of link types %d and %d", path, frames[0].linkType, fr.linkType)
+		}
+		le32(uint32(fr.micros / 1e6))
+		le32(uint32(fr.micros % 1e6))
+		le32(uint32(len(fr.data)))
+		le32(uint32(len(fr.data)))
+		b.Write(fr.data)
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
