@@ -28,7 +28,7 @@ func TestCompileNormalises(t *testing.T) {
 		{"net 10", "net 10.0.0.0/8"},
 		{"net 10.1", "net 10.1.0.0/16"},
 		{"host 10.1", "net 10.1.0.0/16"}, // libpcap: a short address is a network
-		{"host 10", "host 0.0.0.10"},    // libpcap: a bare number is a 32-bit address
+		{"host 10", "host 0.0.0.10"},     // libpcap: a bare number is a 32-bit address
 		{"net 10.0.0.0 mask 255.0.255.0", "net 10.0.0.0 mask 255.0.255.0"},
 		{"net 10.0.0.0 mask 255.0.0.0", "net 10.0.0.0/8"},
 		{"net 2001:db8::/32", "net 2001:db8::/32"},
