@@ -521,3 +521,22 @@ func TestSinksReplaceInvalidUTF8(t *testing.T) {
 		})
 	}
 }
+
+// NaN and infinities are stored as they are (only JSON lacks them); the
+// column statistics must not trip a reader.
+func TestParquetSinkNonFiniteFloats(t *testing.T) {
+	schema := features.Schema{{Name: "x", Kind: features.Float}}
+	in := []float64{math.NaN(), 1.5, math.Inf(1), math.Inf(-1), math.Copysign(0, -1)}
+	var records []features.Record
+	for _, f := range in {
+		records = append(records, features.Record{features.FloatValue(f)})
+	}
+	got := readParquetColumns(t, writeSinkFile(t, "parquet", SinkOptions{}, schema, records))["x"]
+	var want []any
+	for _, f := range in {
+		want = append(want, f)
+	}
+	if diff := cmp.Diff(want, got, floatBits); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
