@@ -49,6 +49,9 @@ type flowsOptions struct {
 	duration            time.Duration
 	maxPackets          uint64
 	live                bool
+	systemVisibility    int64
+	systemPollMs        int64
+	systemMatch         string
 	sources             []string
 }
 
@@ -78,6 +81,9 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&o.socketBufferSize, "socket-buffer-size", 0, "live capture: capture buffer in bytes (0: default), 0…2147483647")
 	fs.DurationVar(&o.duration, "duration", 0, "live capture: stop after this long, e.g. 30s (0: until interrupted)")
 	fs.Uint64Var(&o.maxPackets, "packets", 0, "live capture: stop after this many frames (0: no limit)")
+	fs.Int64Var(&o.systemVisibility, "system-visibility-mode", 0, "1: add system_process_pid/system_process_name (live capture; for one file it is reset to 0)")
+	fs.Int64Var(&o.systemPollMs, "system-visibility-poll-ms", 100, "process table poll interval, ms")
+	fs.StringVar(&o.systemMatch, "system-visibility-match", "nfstream", "how flows match sockets: nfstream (ports, protocol and 2-character address prefixes, NFStream's key) or exact")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	fs.Var(&o.plugins, "plugin", "add a plugin: NAME or NAME:key=value,key=value (repeatable)")
 	return fs
@@ -127,6 +133,15 @@ func (o *flowsOptions) validate() error {
 	}
 	if len(o.sources) == 0 {
 		return usagef("no SOURCE given (a capture file, several files, or - for standard input)")
+	}
+	if o.systemVisibility != 0 && o.systemVisibility != 1 {
+		return usagef("invalid --system-visibility-mode %d: must be 0 or 1", o.systemVisibility)
+	}
+	if o.systemPollMs < 0 {
+		return usagef("invalid --system-visibility-poll-ms %d: must be ≥ 0", o.systemPollMs)
+	}
+	if o.systemMatch != "nfstream" && o.systemMatch != "exact" {
+		return usagef("invalid --system-visibility-match %q: nfstream or exact", o.systemMatch)
 	}
 	if o.socketBufferSize < 0 || o.socketBufferSize > 1<<31-1 {
 		return usagef("invalid --socket-buffer-size %d: must be in 0…2147483647", o.socketBufferSize)
@@ -249,11 +264,36 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer src.Close()
 
+	schema := ext.Schema()
+	var transform func(features.View) (features.Record, error)
+	if o.systemVisibility == 1 {
+		if !o.live && len(o.sources) == 1 {
+			// NFStream resets the mode for a single file; a list of files
+			// keeps the two columns with their defaults.
+			fmt.Fprintln(stderr, "nfdataset flows: warning: --system-visibility-mode 1 needs a live interface; reset to 0")
+		} else {
+			mode := stages.MatchNFStream
+			if o.systemMatch == "exact" {
+				mode = stages.MatchExact
+			}
+			var table *stages.ProcessTable
+			if o.live {
+				pollEvery := time.Duration(o.systemPollMs) * time.Millisecond
+				keep := (o.idleTimeout*1000 + 5000) / max(1, o.systemPollMs)
+				table = stages.NewProcessTable(mode, keep)
+				pctx, stopPoll := context.WithCancel(ctx)
+				defer stopPoll()
+				go stages.PollProcesses(pctx, table, pollEvery)
+			}
+			schema = append(append(features.Schema(nil), schema...), stages.SystemColumns...)
+			transform = func(v features.View) (features.Record, error) { return table.Annotate(v), nil }
+		}
+	}
 	sink, err := stages.NewSink(o.format, o.output, stages.SinkOptions{})
 	if err != nil {
 		return err
 	}
-	if err := sink.Begin(ext.Schema()); err != nil {
+	if err := sink.Begin(schema); err != nil {
 		sink.Abort()
 		return err
 	}
@@ -264,6 +304,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Streamer:     st,
 		Extractor:    ext,
 		Sink:         sink,
+		Transform:    transform,
 		Strict:       o.strict,
 		OnWarning: func(err error) {
 			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)

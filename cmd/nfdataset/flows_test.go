@@ -179,3 +179,35 @@ func TestFlowsPlugins(t *testing.T) {
 		t.Errorf("unknown plugin: exit %d, want 2", code)
 	}
 }
+
+// TestFlowsSystemVisibility follows NFStream: one file resets the mode to
+// 0 (no columns); a list of files keeps the columns with -1 and "".
+func TestFlowsSystemVisibility(t *testing.T) {
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.csv")
+	code, _, stderr := runCLI(t, "flows", "--n-dissections", "0", "--system-visibility-mode", "1", "-o", one, ownCapture)
+	if code != 0 || !strings.Contains(stderr, "reset to 0") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	b, _ := os.ReadFile(one)
+	if strings.Contains(string(b), "system_process") {
+		t.Errorf("single file: system columns present")
+	}
+	two := filepath.Join(dir, "two.csv")
+	if code, _, stderr := runCLI(t, "flows", "--n-dissections", "0", "--system-visibility-mode", "1", "-o", two, ownCapture, ownCapture); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, _ := os.Open(two)
+	defer f.Close()
+	rows, _ := csv.NewReader(f).ReadAll()
+	h := rows[0]
+	if h[len(h)-2] != "system_process_pid" || h[len(h)-1] != "system_process_name" {
+		t.Fatalf("last columns %v", h[len(h)-2:])
+	}
+	if r := rows[1]; r[len(r)-2] != "-1" || r[len(r)-1] != "" {
+		t.Errorf("defaults %v, want -1 and empty", r[len(r)-2:])
+	}
+	if code, _, _ := runCLI(t, "flows", "--system-visibility-mode", "2", ownCapture); code != 2 {
+		t.Errorf("mode 2: exit %d, want 2", code)
+	}
+}
