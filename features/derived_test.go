@@ -1,0 +1,105 @@
+package features
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func derivedTestSchema() Schema {
+	return Schema{
+		{Name: "bidirectional_packets", Kind: Int},
+		{Name: "bidirectional_bytes", Kind: Int},
+		{Name: "bidirectional_mean_ps", Kind: Float},
+		{Name: "src_ip", Kind: String},
+		{Name: "splt_ps", Kind: IntList},
+		{Name: "udps.ja4", Kind: String, Nullable: true},
+		{Name: "udps.dhcp_57", Kind: Int, Nullable: true},
+	}
+}
+
+func TestDerivedEval(t *testing.T) {
+	schema := derivedTestSchema()
+	defs := []DerivedDef{
+		{Name: "bytes_per_packet", Expr: "bidirectional_bytes / bidirectional_packets", Type: "float"},
+		{Name: "big", Expr: "bidirectional_bytes > 1000", Type: "bool"},
+		{Name: "kib", Expr: "bidirectional_bytes / 1024 | int()", Type: "int"},
+		{Name: "first_ps", Expr: "splt_ps[0] + 0", Type: "int"},
+		{Name: "tls_client", Expr: `udps.ja4 == nil ? "none" : (udps.ja4 != "" ? udps.ja4[0:3] : "none")`, Type: "string"},
+		{Name: "max_size", Expr: "udps.dhcp_57 * 2", Type: "int"},
+		{Name: "mean", Expr: "bidirectional_mean_ps", Type: "float"},
+		{Name: "net", Expr: `src_ip startsWith "10." ? "private" : "other"`, Type: "string"},
+	}
+	d, err := CompileDerived(defs, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := Record{IntValue(4), IntValue(2050), FloatValue(512.5), StringValue("10.0.0.1"), ListValue([]int64{60, -1}),
+		StringValue("t13d1516h2_8daaf6152771_e5627efa2ab1"), NullValue()}
+	got, err := d.Eval(View{Schema: schema, Record: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Record{FloatValue(512.5), IntValue(1), IntValue(2), IntValue(60), StringValue("t13"), IntValue(0), FloatValue(512.5), StringValue("private")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+	var kinds []Kind
+	for _, c := range d.Columns() {
+		kinds = append(kinds, c.Kind)
+	}
+	if diff := cmp.Diff([]Kind{Float, Int, Int, Int, String, Int, Float, String}, kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+}
+
+func TestDerivedErrors(t *testing.T) {
+	schema := derivedTestSchema()
+	for _, tc := range []struct {
+		name string
+		def  DerivedDef
+		want string // substring of the error
+	}{
+		{"unknown column", DerivedDef{Name: "x", Expr: "bidirectional_byte * 2", Type: "int"}, `unknown column "bidirectional_byte" (did you mean bidirectional_bytes`},
+		{"unknown udps column", DerivedDef{Name: "x", Expr: "udps.ja5", Type: "string"}, "ja5"},
+		{"float into int", DerivedDef{Name: "x", Expr: "bidirectional_bytes / bidirectional_packets", Type: "int"}, `gives a float: declare type = "float"`},
+		{"string into float", DerivedDef{Name: "x", Expr: "src_ip", Type: "float"}, "not a number"},
+		{"int into bool", DerivedDef{Name: "x", Expr: "bidirectional_bytes", Type: "bool"}, "not a bool"},
+		{"bad type", DerivedDef{Name: "x", Expr: "1", Type: "double"}, `type "double": want int, float, string or bool`},
+		{"missing type", DerivedDef{Name: "x", Expr: "1"}, "type is missing"},
+		{"clash", DerivedDef{Name: "src_ip", Expr: "1", Type: "int"}, `a column named "src_ip" already exists`},
+		{"bad name", DerivedDef{Name: "a-b", Expr: "1", Type: "int"}, "name must be"},
+		{"empty expr", DerivedDef{Name: "x", Type: "int"}, "expr is empty"},
+		{"syntax", DerivedDef{Name: "x", Expr: "1 +", Type: "int"}, "derived feature 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := CompileDerived([]DerivedDef{tc.def}, schema)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDerivedHash(t *testing.T) {
+	schema := derivedTestSchema()
+	a, err := CompileDerived([]DerivedDef{{Name: "x", Expr: "bidirectional_bytes * 2", Type: "int"}}, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := CompileDerived([]DerivedDef{{Name: "x", Expr: "bidirectional_bytes * 3", Type: "int"}}, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := CompileDerived([]DerivedDef{{Name: "x", Expr: " bidirectional_bytes * 2 ", Type: "int"}}, schema)
+	if a.Hash() == b.Hash() {
+		t.Errorf("different expressions share hash %s", a.Hash())
+	}
+	if a.Hash() != again.Hash() {
+		t.Errorf("surrounding spaces changed the hash")
+	}
+	if got, want := a.Canonical(), "x\tint\tbidirectional_bytes * 2\n"; got != want {
+		t.Errorf("Canonical() = %q, want %q", got, want)
+	}
+}
