@@ -68,7 +68,7 @@ func runPayloads(fs flowSpec, pkts []pkt, payloads [][]byte) Result {
 		}
 		d := pkts[i].dir & 1
 		p := Packet{Payload: payloads[i], Direction: d, Protocol: fs.proto, IPVersion: ver,
-			SrcIP: src, DstIP: dst, SrcPort: fs.srcPort, DstPort: fs.dstPort, TCPFlags: pkts[i].flags}
+			SrcIP: src, DstIP: dst, SrcPort: fs.srcPort, DstPort: fs.dstPort, TCPFlags: pkts[i].flags, TimeMs: fs.timeMs}
 		if d == 1 {
 			p.SrcIP, p.DstIP, p.SrcPort, p.DstPort = dst, src, fs.dstPort, fs.srcPort
 		}

@@ -99,3 +99,20 @@ func equalFoldASCII(b []byte, s string) bool {
 	}
 	return true
 }
+
+// cContains reports whether pattern occurs in b read as a C string (up to
+// the first NUL), the way nDPI's ndpi_strnstr searches payloads.
+func cContains(b []byte, pattern string) bool {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return bytes.Contains(b, []byte(pattern))
+}
+
+// cIndex is cContains returning the offset of the match, or -1.
+func cIndex(b []byte, pattern string) int {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return bytes.Index(b, []byte(pattern))
+}
