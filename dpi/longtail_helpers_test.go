@@ -26,6 +26,7 @@ type flowSpec struct {
 	srcPort, dstPort uint16
 	maxPackets       int // NFStream's n_dissections, 20 when 0
 	noGiveUp         bool
+	timeMs           uint64 // capture time of every packet
 }
 
 func mustHex(t testing.TB, s string) []byte {
