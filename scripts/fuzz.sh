@@ -8,6 +8,7 @@
 #   PACKAGES  package patterns to search (default ./...)
 # Environment:
 #   FUZZ_PARALLEL  fuzzing workers per target (default: go test's, GOMAXPROCS)
+#   FUZZ_LIST=1    only print the targets found, one "package target" a line
 #
 # A crash stops that target; go test stores the input under the package's
 # testdata/fuzz/<Target>/ (commit it: plain `go test` then replays it) and
@@ -17,6 +18,10 @@ set -uo pipefail
 
 duration="${1:-60s}"
 shift || true
+if [[ ! $duration =~ ^[0-9] ]]; then
+	echo "usage: scripts/fuzz.sh [DURATION] [PACKAGES...]  (DURATION like 60s, 5m, 10000x)" >&2
+	exit 2
+fi
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
 	packages=(./...)
@@ -46,8 +51,8 @@ while IFS= read -r line; do
 		done
 		pending=()
 		;;
-	FAIL*)
-		echo "fuzz.sh: skipping a package that does not build: $line" >&2
+	FAIL?*) # "FAIL <package> [build failed]"; a bare "FAIL" ends the listing
+		echo "fuzz.sh: skipping a package whose tests do not build: $line" >&2
 		pending=()
 		;;
 	*)
@@ -61,18 +66,28 @@ if [ ${#targets[@]} -eq 0 ]; then
 	exit 1
 fi
 
+if [ "${FUZZ_LIST:-}" = 1 ]; then
+	printf '%s\n' "${targets[@]}"
+	exit 0
+fi
+
 today=$(date -u +%Y-%m-%d)
 rows=()
 failed=0
 for entry in "${targets[@]}"; do
 	read -r pkg name <<<"$entry"
 	echo "== $pkg $name for $duration"
-	if go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" "${parallel[@]}"; then
+	log=$(mktemp)
+	if go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" "${parallel[@]}" 2>&1 | tee "$log"; then
 		result="none"
+	elif grep -q 'Failing input written to' "$log"; then
+		result="CRASH: $(grep -o 'testdata/fuzz/[^ ]*' "$log" | head -1)"
+		failed=1
 	else
-		result="CRASH (see testdata/fuzz/$name)"
+		result="FAILED to run (build error?)"
 		failed=1
 	fi
+	rm -f "$log"
 	rows+=("| \`${pkg#github.com/nfdataset/nfdataset/}.$name\` | $duration | $today | $result |")
 done
 
