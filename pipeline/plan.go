@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -198,8 +199,14 @@ func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool),
 		}
 		slices.Sort(paths)
 	}
-	for _, f := range paths {
+	for i, f := range paths {
 		info, err := os.Stat(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			if alt, ok := foldMatch(f); ok {
+				paths[i], f = alt, alt
+				info, err = os.Stat(f)
+			}
+		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return nil, fmt.Errorf("no such file: %s", f)
@@ -210,6 +217,27 @@ func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool),
 		}
 	}
 	return paths, nil
+}
+
+// foldMatch finds the one file in path's directory whose name equals path's
+// base name but for case (CIC-IDS2017's Wednesday-workingHours.pcap is
+// spelled Wednesday-WorkingHours.pcap on older mirrors).
+func foldMatch(path string) (string, bool) {
+	dir, base := filepath.Split(path)
+	entries, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return "", false
+	}
+	found := ""
+	for _, e := range entries {
+		if strings.EqualFold(e.Name(), base) {
+			if found != "" {
+				return "", false // ambiguous: report the name as written
+			}
+			found = filepath.Join(dir, e.Name())
+		}
+	}
+	return found, found != ""
 }
 
 // outputDir returns the absolute dataset directory and the key that set it.
