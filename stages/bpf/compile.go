@@ -177,22 +177,6 @@ func primCond(p *primitive) *cond {
 		}
 		return and(linkProto(etherTypeIPv6, d), directed(p.dir, check(8), check(24)))
 	case primPort:
-		protos := []uint32{ipProtoTCP, ipProtoUDP, ipProtoSCTP}
-		switch p.proto {
-		case protoTCP:
-			protos = []uint32{ipProtoTCP}
-		case protoUDP:
-			protos = []uint32{ipProtoUDP}
-		case protoSCTP:
-			protos = []uint32{ipProtoSCTP}
-		}
-		protoIs := func(off int32) *cond {
-			cs := make([]*cond, len(protos))
-			for i, v := range protos {
-				cs[i] = netField(d, off, 1, 0xff, cmpEq, v)
-			}
-			return or(cs...)
-		}
 		inRange := func(field func(cmpOp, uint32) *cond) *cond {
 			if !p.isRange {
 				return field(cmpEq, uint32(p.lo))
@@ -205,12 +189,27 @@ func primCond(p *primitive) *cond {
 		v6port := func(off int32) *cond {
 			return inRange(func(op cmpOp, v uint32) *cond { return netField(d, 40+off, 2, 0xffff, op, v) })
 		}
-		// IPv4: only the first fragment (offset 0) carries the ports.
-		v4 := and(linkProto(etherTypeIPv4, d), protoIs(9), netField(d, 6, 2, 0x1fff, cmpEq, 0),
-			directed(p.dir, v4port(0), v4port(2)))
-		// IPv6: the fixed header's next header only, no extension headers.
-		v6 := and(linkProto(etherTypeIPv6, d), protoIs(6), directed(p.dir, v6port(0), v6port(2)))
-		return or(v4, v6)
+		// One protocol test and one copy of the port tests per transport
+		// protocol, in libpcap's order (SCTP, TCP, UDP): its optimizer
+		// works on these copies, so a later "or udp" can make the UDP copy
+		// of the port tests (and their loads) disappear.
+		var v4s, v6s []*cond
+		for _, proto := range []struct {
+			qual   protoQual
+			number uint32
+		}{{protoSCTP, ipProtoSCTP}, {protoTCP, ipProtoTCP}, {protoUDP, ipProtoUDP}} {
+			if p.proto != protoDefault && p.proto != proto.qual {
+				continue
+			}
+			// IPv4: only the first fragment (offset 0) carries the ports.
+			v4s = append(v4s, and(netField(d, 9, 1, 0xff, cmpEq, proto.number), netField(d, 6, 2, 0x1fff, cmpEq, 0),
+				directed(p.dir, v4port(0), v4port(2))))
+			// IPv6: the fixed header's next header only, no extension headers.
+			v6s = append(v6s, and(netField(d, 6, 1, 0xff, cmpEq, proto.number), directed(p.dir, v6port(0), v6port(2))))
+		}
+		// libpcap tests IPv6 first here (and IPv4 first for proto); the
+		// order decides which facts its optimizer knows on NULL links.
+		return or(and(linkProto(etherTypeIPv6, d), or(v6s...)), and(linkProto(etherTypeIPv4, d), or(v4s...)))
 	case primVLAN:
 		tpid := or(linkProto(etherType8021Q, d), linkProto(etherType8021AD, d), linkProto(etherTypeQinQ, d))
 		if !p.hasNumber {
