@@ -17,6 +17,17 @@ const readBufferSize = 64 << 10
 // 256 KiB (libpcap's MAXIMUM_SNAPLEN), or the file's snaplen if that is larger.
 const maxPacketFloor = 256 << 10
 
+// maxPacketCeiling caps that limit whatever a (possibly damaged) snaplen
+// says: libpcap itself refuses anything above 256 KiB, and 16 MiB is also
+// the pcapng block bound. It keeps lengths far from int overflow on 32-bit
+// platforms.
+const maxPacketCeiling = 16 << 20
+
+// captureLimit returns the largest caplen accepted for a snaplen.
+func captureLimit(snaplen uint32) uint32 {
+	return min(max(snaplen, maxPacketFloor), maxPacketCeiling)
+}
+
 // newReadBuffer returns the buffered reader a capture is read through.
 func newReadBuffer(r io.Reader) *bufio.Reader {
 	return bufio.NewReaderSize(r, readBufferSize)

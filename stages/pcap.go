@@ -47,7 +47,7 @@ type pcapReader struct {
 	headerLen int  // record header length
 	swapped   lengthsSwapped
 	linkType  uint32
-	maxCap    uint32 // largest caplen accepted: max(snaplen, 256 KiB)
+	maxCap    uint32 // largest caplen accepted: captureLimit(snaplen)
 	packets   int    // frames returned so far
 }
 
@@ -98,7 +98,7 @@ func newPcapReader(name string, records recordBuffer) (*pcapReader, error) {
 		r.swapped = lengthsMaybeReversed
 	}
 	snaplen := order.Uint32(hdr[16:])
-	r.maxCap = max(snaplen, maxPacketFloor)
+	r.maxCap = captureLimit(snaplen)
 	r.linkType = order.Uint32(hdr[20:]) & linkTypeMask
 	if err := r.records.skip(pcapFileHeaderLen); err != nil {
 		return r, r.corrupt(fmt.Errorf("file header: %w", truncated(err)))

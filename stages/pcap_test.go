@@ -138,6 +138,11 @@ func TestPcapReaderDamage(t *testing.T) {
 	}{
 		{"caplen above 256 KiB and snaplen", withRecord(1<<30, nil), 1, 2, "captured length 1073741824 exceeds the limit 262144"},
 		{"caplen just above the limit", withRecord(maxPacketFloor+1, nil), 1, 2, "exceeds the limit"},
+		{"caplen above 16 MiB under a huge snaplen", func() []byte {
+			b := withRecord(maxPacketCeiling+1, nil)
+			binary.LittleEndian.PutUint32(b[16:], 0xffffffff) // snaplen
+			return b
+		}(), 1, 2, "captured length 16777217 exceeds the limit 16777216"},
 		{"record claims more than the file holds", withRecord(200_000, []byte("only this")), 1, 2, "packet data: unexpected EOF"},
 		{"half a record header", append(slices.Clone(good.buf), 1, 2, 3), 1, 2, "record header: unexpected EOF"},
 		{"half a file header", good.buf[:10], 0, 1, "file header: unexpected EOF"},
@@ -171,15 +176,15 @@ func TestPcapReaderDamage(t *testing.T) {
 	}
 }
 
-// TestPcapLargeRecordMemory checks that a record header claiming a huge
-// caplen (allowed by a huge snaplen) over a short file costs memory in
-// proportion to the file, not to the claim.
+// TestPcapLargeRecordMemory checks that a record header claiming a large
+// caplen (16 MiB less a bit, allowed by a huge snaplen) over a short file
+// costs memory in proportion to the file, not to the claim.
 func TestPcapLargeRecordMemory(t *testing.T) {
 	file := newPcapFile(binary.LittleEndian, pcapMagicMicro, 0xffffffff, 1).buf
 	file = binary.LittleEndian.AppendUint32(file, 1)
 	file = binary.LittleEndian.AppendUint32(file, 0)
-	file = binary.LittleEndian.AppendUint32(file, 0xfffffff0)
-	file = binary.LittleEndian.AppendUint32(file, 0xfffffff0)
+	file = binary.LittleEndian.AppendUint32(file, maxPacketCeiling-16)
+	file = binary.LittleEndian.AppendUint32(file, maxPacketCeiling-16)
 	file = append(file, bytes.Repeat([]byte{7}, 100_000)...)
 	src, err := NewReader("claims.pcap", bytes.NewReader(file))
 	if err != nil {

@@ -41,7 +41,7 @@ const maxBlockLen = 16 << 20
 type pcapngInterface struct {
 	linkType  uint32
 	snaplen   uint32 // 0: no limit
-	maxCap    uint32 // largest caplen accepted: max(snaplen, 256 KiB)
+	maxCap    uint32 // largest caplen accepted: captureLimit(snaplen)
 	scale     timestampScale
 	offsetSec int64 // if_tsoffset
 }
@@ -224,7 +224,7 @@ func (r *pcapngReader) readInterface(blockLen int) error {
 		snaplen:  r.order.Uint32(block[12:]),
 		scale:    newTimestampScale(defaultUnitsPerSecond),
 	}
-	iface.maxCap = max(iface.snaplen, maxPacketFloor)
+	iface.maxCap = captureLimit(iface.snaplen)
 	options := block[16 : blockLen-4]
 	for len(options) > 0 {
 		if len(options) < 4 {
