@@ -28,7 +28,7 @@ import (
 // Its per-flow state is the counter itself (an int64).
 type pktSizeCounter struct {
 	features.PluginHooks[int64] // no-op hooks; we define all but OnExpire's default
-	customSize uint16
+	customSize                  uint16
 }
 
 func (pktSizeCounter) Columns() []features.Column {
