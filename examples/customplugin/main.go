@@ -27,7 +27,7 @@ import (
 // pktSizeCounter counts the packets of a flow whose raw size is customSize.
 // Its per-flow state is the counter itself (an int64).
 type pktSizeCounter struct {
-	features.PluginHooks[int64] // no-op hooks; we define all but OnExpire's default
+	features.PluginHooks[int64] // no-op hooks to embed; this plugin overrides all three
 	customSize                  uint16
 }
 
