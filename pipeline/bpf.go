@@ -1,9 +1,8 @@
 package pipeline
 
 import (
-	"fmt"
-
 	"github.com/nfdataset/nfdataset/stages"
+	"github.com/nfdataset/nfdataset/stages/bpf"
 )
 
 // checkBPF reports whether a filter can be compiled.
@@ -17,5 +16,9 @@ func compileBPF(expr string) (stages.Matcher, error) {
 	if expr == "" {
 		return nil, nil
 	}
-	return nil, fmt.Errorf("BPF filters are %w in manifests (the compiler in stages/bpf is not available in this build)", errNotSupported)
+	f, err := bpf.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }

@@ -293,8 +293,13 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	feat := ex.Schema()
-	full, err := datasetSchema(feat, ls)
+	der, err := features.CompileDerived(m.Features.Defs, ex.Schema())
+	if err != nil {
+		return nil, nil, err
+	}
+	// feat: the feature columns and the derived columns computed from them.
+	feat := append(append(features.Schema(nil), ex.Schema()...), der.Columns()...)
+	full, err := datasetSchema(ex.Schema(), der.Columns(), ls)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -307,7 +312,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		outSchema[i] = full[j]
 	}
 	// The view labelers see: features, source, extras.
-	cached := append(append(features.Schema(nil), feat...), extraSchema()...)
+	cached := append(append(features.Schema(nil), ex.Schema()...), extraSchema()...)
 	view := append(append(append(features.Schema(nil), feat...), full[len(feat)]), extraSchema()...)
 	labelSchema, err := labelers.Schema(view, ls)
 	if err != nil {
@@ -344,6 +349,9 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	for _, l := range ls {
 		prov.Labelers = append(prov.Labelers, LabelerInfo{Kind: l.Name(), Version: l.Version(), Column: l.Column()})
 	}
+	if len(m.Features.Defs) > 0 {
+		prov.Derived = &DerivedInfo{Columns: derivedColumns(m.Features.Defs), Hash: "sha256:" + der.Hash()}
+	}
 	ext, _ := stages.FormatExtension(m.Output.Format)
 	prov.Files = plannedFiles(prov.Rows, m.Output.RowsPerFile, ext)
 
@@ -363,7 +371,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	}
 	nfeat := len(feat)
 	for i, job := range p.Jobs {
-		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, ls, nfeat, sel, sink); err != nil {
+		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, ls, nfeat, sel, sink); err != nil {
 			return fail(err)
 		}
 	}
@@ -402,8 +410,12 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	return prov, prov.Files, nil
 }
 
+// assembleJob writes one job's cached records: each record (features and
+// extras) gets its derived values, its source and its labels, then the
+// selected columns go to the sink. nfeat counts feature and derived
+// columns.
 func (p *Plan) assembleJob(ctx context.Context, job *Job, meta *jobMeta, cached, labelSchema features.Schema,
-	ls []labelers.Labeler, nfeat int, sel []int, sink stages.Sink) error {
+	der *features.Derived, ls []labelers.Labeler, nfeat int, sel []int, sink stages.Sink) error {
 	f, err := os.Open(filepath.Join(cacheDir(p.OutDir), job.Key+".rec"))
 	if err != nil {
 		return fmt.Errorf("cache entry of input %s: %w", job.Name, err)
@@ -428,10 +440,16 @@ func (p *Plan) assembleJob(ctx context.Context, job *Job, meta *jobMeta, cached,
 		if err != nil {
 			return fmt.Errorf("cache entry of input %s: %w (run with --force)", job.Name, err)
 		}
+		nplain := len(cached) - len(extraSchema())
+		derived := make(features.Record, nfeat-nplain)
+		if err := der.EvalInto(features.View{Schema: cached, Record: rec}, derived); err != nil {
+			return fmt.Errorf("input %s: flow %d: %w", job.Name, n, err)
+		}
 		viewRec := make(features.Record, 0, nview+len(ls))
-		viewRec = append(viewRec, rec[:nfeat]...)
+		viewRec = append(viewRec, rec[:nplain]...)
+		viewRec = append(viewRec, derived...)
 		viewRec = append(viewRec, source)
-		viewRec = append(viewRec, rec[nfeat:]...)
+		viewRec = append(viewRec, rec[nplain:]...)
 		if len(ls) > 0 {
 			viewRec = labelers.Apply(ls, labelSchema, features.View{Schema: labelSchema[:nview], Record: viewRec})
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -89,8 +90,10 @@ type FeatureConfig struct {
 	// plugins, each with its options as written (defaults are filled by
 	// the extractor; Resolved lists them).
 	Requests []features.Request
-	// Derived holds the [[features.derived]] tables, kept raw.
+	// Derived holds the [[features.derived]] tables, kept raw, and Defs
+	// the same decoded for features.CompileDerived.
 	Derived []labelers.Table
+	Defs    []features.DerivedDef
 }
 
 // OutputConfig is the [output] table.
@@ -348,7 +351,14 @@ func (m *Manifest) decodeFeatures(root *table) {
 	}
 	for _, dt := range t.tables("derived") {
 		m.Features.Derived = append(m.Features.Derived, labelers.Table{Line: t.d.lines.line(dt.path), Data: dt.m})
-		t.d.errorf(dt.path, "derived columns are %v: the expression evaluator is not available in this build", errNotSupported)
+		def := features.DerivedDef{Name: dt.str("name", ""), Expr: dt.str("expr", ""), Type: dt.str("type", "")}
+		for _, k := range []string{"name", "expr", "type"} {
+			if _, ok := dt.m[k]; !ok {
+				t.d.errorf(dt.key(k), "missing")
+			}
+		}
+		dt.done("name", "expr", "type")
+		m.Features.Defs = append(m.Features.Defs, def)
 	}
 	t.done(append(docKeys("features"), featureSetNames()...)...)
 	m.Features.Requests = reqs
@@ -521,7 +531,18 @@ func (m *Manifest) columns(d *decoder) (features.Schema, error) {
 	if err != nil {
 		return nil, err // reported by decodeLabels
 	}
-	full, err := datasetSchema(ex.Schema(), ls)
+	der, err := features.CompileDerived(m.Features.Defs, ex.Schema())
+	if err != nil {
+		key := "features.derived"
+		for i, d := range m.Features.Defs {
+			if d.Name != "" && strings.Contains(err.Error(), strconv.Quote(d.Name)) {
+				key = fmt.Sprintf("features.derived[%d]", i)
+				break
+			}
+		}
+		return nil, &ManifestError{File: m.File, Line: d.lines.line(key), Key: key, Err: err}
+	}
+	full, err := datasetSchema(ex.Schema(), der.Columns(), ls)
 	if err != nil {
 		return nil, &ManifestError{File: m.File, Line: d.lines.line("label"), Key: "label", Err: err}
 	}
@@ -540,11 +561,17 @@ func (m *Manifest) columns(d *decoder) (features.Schema, error) {
 	return out, nil
 }
 
-// datasetSchema is the feature columns, then source, then one column per
-// labeler.
-func datasetSchema(feat features.Schema, ls []labelers.Labeler) (features.Schema, error) {
+// datasetSchema is the feature columns, the derived columns, source, then
+// one column per labeler.
+func datasetSchema(feat, derived features.Schema, ls []labelers.Labeler) (features.Schema, error) {
+	for _, c := range derived {
+		if feat.Index(c.Name) >= 0 {
+			return nil, fmt.Errorf("derived column %q has the name of a feature column", c.Name)
+		}
+	}
+	feat = append(append(features.Schema(nil), feat...), derived...)
 	if feat.Index(SourceColumn) >= 0 {
-		return nil, fmt.Errorf("a feature set writes a column named %q, which the dataset reserves", SourceColumn)
+		return nil, fmt.Errorf("a feature set or derived column is named %q, which the dataset reserves", SourceColumn)
 	}
 	base := append(append(features.Schema(nil), feat...), features.Column{
 		Name: SourceColumn, Kind: features.String,

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+
+	"github.com/nfdataset/nfdataset/features"
 )
 
 // Version is nfdataset's version. It is a constant in the source, not read
@@ -35,6 +37,7 @@ type Provenance struct {
 	ManifestSHA256 string           `json:"manifest_sha256"`
 	Inputs         []InputInfo      `json:"inputs"`
 	FeatureSets    []FeatureSetInfo `json:"feature_sets"`
+	Derived        *DerivedInfo     `json:"derived,omitempty"`
 	Labelers       []LabelerInfo    `json:"labelers"`
 	Columns        []ColumnInfo     `json:"columns"`
 	RowOrder       string           `json:"row_order"`
@@ -80,6 +83,28 @@ type JobStats struct {
 	Filtered   uint64 `json:"filtered"`
 	Ignored    uint64 `json:"ignored"`
 	Flows      int64  `json:"flows"`
+}
+
+// DerivedInfo records the derived columns and the hash of their
+// definitions (features.Derived.Hash).
+type DerivedInfo struct {
+	Columns []DerivedColumn `json:"columns"`
+	Hash    string          `json:"hash"`
+}
+
+// DerivedColumn is one [[features.derived]] table.
+type DerivedColumn struct {
+	Name string `json:"name"`
+	Expr string `json:"expr"`
+	Type string `json:"type"`
+}
+
+func derivedColumns(defs []features.DerivedDef) []DerivedColumn {
+	out := make([]DerivedColumn, len(defs))
+	for i, d := range defs {
+		out[i] = DerivedColumn(d)
+	}
+	return out
 }
 
 // LabelerInfo identifies a labeler and what it did.

@@ -34,15 +34,23 @@ func (c Cell) String() string {
 	case c.Null:
 		return "null"
 	case c.IsNum:
-		return strconv.FormatFloat(c.Num, 'g', -1, 64)
+		return formatNum(c.Num)
 	case c.IsList:
 		parts := make([]string, len(c.List))
 		for i, v := range c.List {
-			parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+			parts[i] = formatNum(v)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
 	return strconv.Quote(c.Str)
+}
+
+// formatNum prints integral values as integers, others in the shortest form.
+func formatNum(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // Table is a dataset read back: column names and rows.
