@@ -20,7 +20,7 @@ type dnsDissector struct{}
 func (dnsDissector) Name() string { return "DNS" }
 
 var dnsID = register(Spec{Dissector: dnsDissector{}, Transport: TCPUDP, Proto: protoDNS,
-	Aliases: []ProtoID{protoMDNS, protoLLMNR}, Order: 15})
+	Aliases: []ProtoID{protoMDNS, protoLLMNR}, Order: orderOf("dns")})
 
 type dnsFlow struct {
 	queryType  uint16

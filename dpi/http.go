@@ -21,7 +21,7 @@ type httpDissector struct{}
 
 func (httpDissector) Name() string { return "HTTP" }
 
-var httpID = register(Spec{Dissector: httpDissector{}, Transport: TCP, Proto: protoHTTP, Order: 20})
+var httpID = register(Spec{Dissector: httpDissector{}, Transport: TCP, Proto: protoHTTP, Order: orderOf("http")})
 
 type httpFlow struct {
 	stage      uint8 // 0 expecting a request; 1/2 request seen in direction stage-1

@@ -21,7 +21,7 @@ type quicDissector struct{}
 
 func (quicDissector) Name() string { return "QUIC" }
 
-var quicID = register(Spec{Dissector: quicDissector{}, Transport: UDP, Proto: protoQUIC, Order: 5})
+var quicID = register(Spec{Dissector: quicDissector{}, Transport: UDP, Proto: protoQUIC, Order: orderOf("quic")})
 
 const (
 	qQ024 = 0x51303234

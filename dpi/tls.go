@@ -65,7 +65,7 @@ type tlsDissector struct{}
 func (tlsDissector) Name() string { return "TLS" }
 
 func init() {
-	register(Spec{Dissector: tlsDissector{}, Transport: TCPUDP, Proto: protoTLS, Order: 10})
+	register(Spec{Dissector: tlsDissector{}, Transport: TCPUDP, Proto: protoTLS, Order: orderOf("tls")})
 }
 
 func (tlsDissector) Dissect(p *Packet, st *State) Verdict {
@@ -134,10 +134,9 @@ func dissectTLSTCP(p *Packet, st *State) Verdict {
 	}
 	if len(t.buf[d]) > 0 {
 		if inOrder {
-			if len(t.buf[d])+len(data) > tlsMaxBuffer {
-				return tlsStop(st)
+			if len(t.buf[d])+len(data) <= tlsMaxBuffer {
+				t.buf[d] = append(t.buf[d], data...)
 			}
-			t.buf[d] = append(t.buf[d], data...)
 		}
 		data = t.buf[d]
 	} else if !inOrder {
@@ -206,8 +205,10 @@ func dissectTLSTCP(p *Packet, st *State) Verdict {
 			break
 		}
 	}
-	// Keep what is left for the next packet of this direction.
-	if len(data) > 0 && !wrong {
+	// Keep what is left for the next packet of this direction. After a
+	// malformed record nDPI keeps the bytes too (and fails on them again),
+	// but does not give up on TLS before detection.
+	if len(data) > 0 {
 		if len(t.buf[d]) > 0 {
 			t.buf[d] = append(t.buf[d][:0], data...)
 		} else {
@@ -216,7 +217,7 @@ func dissectTLSTCP(p *Packet, st *State) Verdict {
 	} else {
 		t.buf[d] = t.buf[d][:0]
 	}
-	if wrong || t.certDone {
+	if t.certDone || (wrong && (st.app != ProtoUnknown || st.master != ProtoUnknown)) {
 		return tlsStop(st)
 	}
 	return NeedMore
