@@ -41,6 +41,7 @@ type Application struct {
 	entries        []*appEntry
 	onApp, onCat   bool
 	flows, missing atomic.Int64
+	facts          factReader
 }
 
 var _ Labeler = (*Application)(nil)
@@ -99,13 +100,14 @@ func (a *Application) Column() string { return a.column }
 // Label tries application_name against every pattern, then the category.
 func (a *Application) Label(v features.View) string {
 	a.flows.Add(1)
+	app, cat := a.facts.app(v)
 	if a.onApp {
-		if e := a.find(strOf(v, "application_name")); e != nil {
+		if e := a.find(app); e != nil {
 			return e.label
 		}
 	}
 	if a.onCat {
-		if e := a.find(strOf(v, "application_category_name")); e != nil {
+		if e := a.find(cat); e != nil {
 			return e.label
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // time zones never depend on the machine
@@ -81,18 +82,34 @@ type gtRow struct {
 	line  int32 // 1-based line of the row (for the order of ties)
 }
 
-// CSV is the "csv" labeler.
-type CSV struct {
-	column, def, path  string
-	tolerance          int64
+// gtIndex is a loaded ground truth, shared read-only by every labeler
+// built from the same file and settings.
+type gtIndex struct {
 	index              map[gtKey][]int32 // rows of a 5-tuple, sorted by time then line
 	rows               []gtRow
 	labels             []string
-	used               []atomic.Bool
 	emptyRows, badRows int64
+}
+
+// gtCache keeps loaded ground truths for the life of the process: the
+// pipeline builds the labelers more than once per run (validation, schema,
+// assembly), and a CIC-IDS2017 day is 200 MB of CSV. Entries are keyed by
+// path, size, modification time and every reading option.
+var gtCache struct {
+	sync.Mutex
+	m map[string]*gtIndex
+}
+
+// CSV is the "csv" labeler.
+type CSV struct {
+	column, def, path string
+	tolerance         int64
+	*gtIndex
+	used []atomic.Bool // rows that labelled a flow
 
 	flows, matched, conflicts atomic.Int64
 	perLabel                  []atomic.Int64
+	facts                     factReader
 }
 
 var _ Labeler = (*CSV)(nil)
@@ -171,15 +188,35 @@ func newCSV(c *Config) (Labeler, error) {
 	if err != nil {
 		return nil, c.Errorf("encoding", "%v", err)
 	}
-	gt, err := ReadGroundTruth(r, GroundTruthOptions{Columns: names, Formats: formats, Location: loc, SkipBadRows: skipBad, UTF8: enc == "" || strings.EqualFold(strings.ReplaceAll(enc, "-", ""), "utf8")})
-	if err != nil {
-		var ce *ColumnError
-		if errors.As(err, &ce) {
-			return nil, c.Errorf("columns."+ce.Role, "%s: %v", l.path, err)
-		}
-		return nil, c.Errorf("path", "%s: %v", l.path, err)
+	key := ""
+	if info, err := f.Stat(); err == nil {
+		key = fmt.Sprintf("%s\x00%d\x00%d\x00%s\x00%v\x00%v\x00%d\x00%s\x00%v", l.path, info.Size(), info.ModTime().UnixNano(), enc, names, layouts, pmBelow, loc, skipBad)
 	}
-	l.load(gt)
+	gtCache.Lock()
+	idx := gtCache.m[key]
+	gtCache.Unlock()
+	if idx == nil {
+		gt, err := ReadGroundTruth(r, GroundTruthOptions{Columns: names, Formats: formats, Location: loc, SkipBadRows: skipBad, UTF8: enc == "" || strings.EqualFold(strings.ReplaceAll(enc, "-", ""), "utf8")})
+		if err != nil {
+			var ce *ColumnError
+			if errors.As(err, &ce) {
+				return nil, c.Errorf("columns."+ce.Role, "%s: %v", l.path, err)
+			}
+			return nil, c.Errorf("path", "%s: %v", l.path, err)
+		}
+		idx = buildIndex(gt)
+		if key != "" {
+			gtCache.Lock()
+			if gtCache.m == nil {
+				gtCache.m = map[string]*gtIndex{}
+			}
+			gtCache.m[key] = idx
+			gtCache.Unlock()
+		}
+	}
+	l.gtIndex = idx
+	l.used = make([]atomic.Bool, len(idx.rows))
+	l.perLabel = make([]atomic.Int64, len(idx.labels)+1) // last: default
 	return l, nil
 }
 
@@ -355,8 +392,8 @@ func parseRow(rec []string, pos map[string]int, o GroundTruthOptions) (GroundTru
 	return row, nil
 }
 
-func (l *CSV) load(gt *GroundTruth) {
-	l.emptyRows, l.badRows = gt.EmptyRows, gt.BadRows
+func buildIndex(gt *GroundTruth) *gtIndex {
+	l := &gtIndex{emptyRows: gt.EmptyRows, badRows: gt.BadRows}
 	labelIdx := map[string]int32{}
 	l.index = map[gtKey][]int32{}
 	l.rows = make([]gtRow, len(gt.Rows))
@@ -380,8 +417,7 @@ func (l *CSV) load(gt *GroundTruth) {
 			return ra.line < rb.line
 		})
 	}
-	l.used = make([]atomic.Bool, len(l.rows))
-	l.perLabel = make([]atomic.Int64, len(l.labels)+1) // last: default
+	return l
 }
 
 func (l *CSV) Name() string   { return "csv" }
@@ -393,7 +429,7 @@ func (l *CSV) Column() string { return l.column }
 // Ties go to the row earlier in the file.
 func (l *CSV) Label(v features.View) string {
 	l.flows.Add(1)
-	f := readFacts(v)
+	f := l.facts.read(v)
 	ids := l.index[makeKey(f.srcIP, f.dstIP, f.srcPort, f.dstPort, f.proto)]
 	t := f.firstMs * int64(time.Millisecond)
 	best, bestDist := int32(-1), int64(-1)

@@ -3,6 +3,7 @@ package labelers
 import (
 	"net/netip"
 	"path"
+	"sync/atomic"
 
 	"github.com/nfdataset/nfdataset/features"
 )
@@ -21,29 +22,91 @@ type facts struct {
 	hasPayload             bool // payload counters known
 }
 
-func intOf(v features.View, name string) (int64, bool) {
-	x, k, ok := v.Value(name)
-	if !ok {
+// Columns facts reads from records, in factCol order.
+var factColumns = [...]string{
+	"src_ip", "dst_ip", "src_port", "dst_port", "protocol",
+	"bidirectional_first_seen_ms", "bidirectional_last_seen_ms", "bidirectional_packets", "bidirectional_bytes",
+	"src2dst_packets", "dst2src_packets", "src2dst_payload_bytes", "dst2src_payload_bytes",
+	"application_name", "application_category_name",
+}
+
+const (
+	colSrcIP = iota
+	colDstIP
+	colSrcPort
+	colDstPort
+	colProto
+	colFirst
+	colLast
+	colPackets
+	colBytes
+	colS2DPackets
+	colD2SPackets
+	colS2DPayload
+	colD2SPayload
+	colApp
+	colCategory
+	nFactCols
+)
+
+// colIndex is where factColumns sit in one schema (-1: absent).
+type colIndex struct {
+	first *features.Column // identity of the schema: its backing array
+	n     int
+	at    [nFactCols]int
+}
+
+// factReader reads facts from views, remembering the column positions of
+// the last schema seen: a build hands every record of a job with the same
+// schema slice, so the lookup by name happens once, not once per flow.
+type factReader struct {
+	cache atomic.Pointer[colIndex]
+}
+
+func (r *factReader) index(s features.Schema) *colIndex {
+	if len(s) == 0 {
+		return &colIndex{at: [nFactCols]int{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}}
+	}
+	if c := r.cache.Load(); c != nil && c.first == &s[0] && c.n == len(s) {
+		return c
+	}
+	c := &colIndex{first: &s[0], n: len(s)}
+	for i, name := range factColumns {
+		c.at[i] = s.Index(name)
+	}
+	r.cache.Store(c)
+	return c
+}
+
+func (c *colIndex) int(v features.View, col int) (int64, bool) {
+	i := c.at[col]
+	if i < 0 || i >= len(v.Record) {
 		return 0, false
 	}
-	switch k {
+	switch v.Schema[i].Kind {
 	case features.Int:
-		return x.Int, true
+		return v.Record[i].Int, true
 	case features.Float:
-		return int64(x.Float), true
+		return int64(v.Record[i].Float), true
 	}
 	return 0, false
 }
 
-func strOf(v features.View, name string) string {
-	x, k, ok := v.Value(name)
-	if !ok || k != features.String {
+func (c *colIndex) str(v features.View, col int) string {
+	i := c.at[col]
+	if i < 0 || i >= len(v.Record) || v.Schema[i].Kind != features.String {
 		return ""
 	}
-	return x.Str
+	return v.Record[i].Str
 }
 
-func readFacts(v features.View) facts {
+// strings returns application_name and application_category_name.
+func (r *factReader) app(v features.View) (string, string) {
+	c := r.index(v.Schema)
+	return c.str(v, colApp), c.str(v, colCategory)
+}
+
+func (r *factReader) read(v features.View) facts {
 	var f facts
 	if fl := v.Flow; fl != nil {
 		f.srcIP, f.dstIP = fl.SrcIP.Unmap(), fl.DstIP.Unmap()
@@ -55,24 +118,25 @@ func readFacts(v features.View) facts {
 		f.hasPayload = true
 		return f
 	}
-	f.srcIP, _ = netip.ParseAddr(strOf(v, "src_ip"))
-	f.dstIP, _ = netip.ParseAddr(strOf(v, "dst_ip"))
+	c := r.index(v.Schema)
+	f.srcIP, _ = netip.ParseAddr(c.str(v, colSrcIP))
+	f.dstIP, _ = netip.ParseAddr(c.str(v, colDstIP))
 	f.srcIP, f.dstIP = f.srcIP.Unmap(), f.dstIP.Unmap()
-	n, _ := intOf(v, "src_port")
+	n, _ := c.int(v, colSrcPort)
 	f.srcPort = uint16(n)
-	n, _ = intOf(v, "dst_port")
+	n, _ = c.int(v, colDstPort)
 	f.dstPort = uint16(n)
-	n, _ = intOf(v, "protocol")
+	n, _ = c.int(v, colProto)
 	f.proto = uint8(n)
-	f.firstMs, _ = intOf(v, "bidirectional_first_seen_ms")
-	f.lastMs, _ = intOf(v, "bidirectional_last_seen_ms")
-	f.packets, _ = intOf(v, "bidirectional_packets")
-	f.bytes, _ = intOf(v, "bidirectional_bytes")
-	f.s2dPackets, _ = intOf(v, "src2dst_packets")
-	f.d2sPackets, _ = intOf(v, "dst2src_packets")
+	f.firstMs, _ = c.int(v, colFirst)
+	f.lastMs, _ = c.int(v, colLast)
+	f.packets, _ = c.int(v, colPackets)
+	f.bytes, _ = c.int(v, colBytes)
+	f.s2dPackets, _ = c.int(v, colS2DPackets)
+	f.d2sPackets, _ = c.int(v, colD2SPackets)
 	var ok1, ok2 bool
-	f.s2dPayload, ok1 = intOf(v, "src2dst_payload_bytes")
-	f.d2sPayload, ok2 = intOf(v, "dst2src_payload_bytes")
+	f.s2dPayload, ok1 = c.int(v, colS2DPayload)
+	f.d2sPayload, ok2 = c.int(v, colD2SPayload)
 	f.hasPayload = ok1 && ok2
 	return f
 }

@@ -286,3 +286,51 @@ func TestTOMLDatetime(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestConcurrentLabel: jobs of a build label flows at the same time; the
+// reports are sums whatever the interleaving (run with -race).
+func TestConcurrentLabel(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "gt.csv"), "Source IP,Source Port,Destination IP,Destination Port,Protocol,Timestamp,Label\n10.0.0.1,1,10.0.0.2,2,6,1/1/2020 10:00,x\n")
+	ls := buildIn(t, dir, `
+[[label]]
+kind = "rules"
+[[label.rule]]
+label = "a"
+src = "10.0.0.1"
+[[label]]
+kind = "csv"
+column = "truth"
+path = "gt.csv"
+`)
+	v := view(map[string]any{"src_ip": "10.0.0.2", "dst_ip": "10.0.0.1", "src_port": 2, "dst_port": 1, "protocol": 6,
+		"bidirectional_first_seen_ms": int(time.Date(2020, 1, 1, 10, 0, 30, 0, time.UTC).UnixMilli())})
+	w := view(map[string]any{"src_ip": "10.0.0.1", "dst_ip": "10.0.0.2", "src_port": 1, "dst_port": 2, "protocol": 6})
+	schema, err := labelers.Schema(v.Schema, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 500; i++ {
+				labelers.Apply(ls, schema, v)
+				labelers.Apply(ls, schema, w)
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	want := []map[string]any{
+		{"flows": int64(4000), "labels": map[string]any{"a": int64(2000), "": int64(2000)}, "rules": []any{map[string]any{"index": int64(0), "label": "a", "hits": int64(2000)}}},
+		{"flows": int64(4000), "matched_flows": int64(2000), "unmatched_flows": int64(2000), "conflicting_flows": int64(0), "rows": int64(1), "rows_matched": int64(1),
+			"rows_unmatched": int64(0), "empty_rows_skipped": int64(0), "bad_rows_skipped": int64(0), "labels": map[string]any{"x": int64(2000), "": int64(2000)}},
+	}
+	for i, l := range ls {
+		if diff := cmp.Diff(want[i], l.Report()); diff != "" {
+			t.Errorf("%s report (-want +got):\n%s", l.Name(), diff)
+		}
+	}
+}

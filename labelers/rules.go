@@ -152,6 +152,7 @@ type Rules struct {
 	counts      []atomic.Int64
 	defaultIdx  int
 	flows       atomic.Int64
+	facts       factReader
 }
 
 var _ Labeler = (*Rules)(nil)
@@ -326,12 +327,13 @@ func (r *Rules) Column() string { return r.column }
 // Label returns the label of the first matching rule, or the default.
 func (r *Rules) Label(v features.View) string {
 	r.flows.Add(1)
-	f := readFacts(v)
+	f := r.facts.read(v)
 	var app, cat string
 	appRead := false
 	for _, ru := range r.rules {
 		if ru.needApp && !appRead {
-			app, cat, appRead = strOf(v, "application_name"), strOf(v, "application_category_name"), true
+			app, cat = r.facts.app(v)
+			appRead = true
 		}
 		if !ru.match(&f, app, cat) {
 			continue
