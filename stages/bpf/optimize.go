@@ -73,9 +73,12 @@ func intersect(a, b []fact) []fact {
 	return out
 }
 
-// optimize rewrites the program until nothing changes, then drops
-// unreachable tests. Jumps always go to lower indices, which every pass
-// keeps true, so each pass can visit tests in index order.
+// optimize rewrites the program the way libpcap's optimizer rewrites its
+// blocks, until nothing changes: jump threading, skipping tests whose
+// branches meet, and pulling a comparison of an already loaded value up
+// an "or" or "and" chain. Identical tests are merged only at the end, as
+// libpcap does, since merging earlier would let more tests be skipped
+// than libpcap skips.
 //
 // addressFamilyLinks selects the variant for LINKTYPE_NULL and LOOP, where
 // libpcap tests IPv6 as three alternative address-family values: after
@@ -86,21 +89,54 @@ func optimize(compiled []insn, entry int32, addressFamilyLinks bool) ([]insn, in
 	if len(insns) > maxOptimizedInsns {
 		return insns, entry
 	}
-	for round := 0; round < 64; round++ {
-		changed := false
-		entry, changed = mergeAndSkip(insns, entry)
+	for round := 0; round < 200; round++ {
+		insns, entry = renumber(insns, entry)
 		threaded := thread(insns, entry, addressFamilyLinks)
-		if !changed && !threaded {
+		var skipped bool
+		entry, skipped = skipMeetingBranches(insns, entry)
+		if threaded || skipped {
+			continue
+		}
+		insns, entry = renumber(insns, entry)
+		var pulled bool
+		if entry, pulled = pullUp(insns, entry); !pulled {
 			break
 		}
 	}
-	return compact(insns, entry)
+	insns, entry = renumber(insns, entry)
+	entry = mergeIdentical(insns, entry)
+	return renumber(insns, entry)
 }
 
-// mergeAndSkip makes identical tests (same comparison, same targets) share
-// one instruction and deletes tests whose branches meet.
-func mergeAndSkip(insns []insn, entry int32) (int32, bool) {
+// skipMeetingBranches deletes tests whose two branches go to the same
+// place, together with their loads.
+func skipMeetingBranches(insns []insn, entry int32) (int32, bool) {
 	changed := false
+	resolve := func(t int32) int32 {
+		for t >= 0 && insns[t].jt == insns[t].jf {
+			t = insns[t].jt
+		}
+		return t
+	}
+	for i := range insns {
+		in := &insns[i]
+		if jt := resolve(in.jt); jt != in.jt {
+			in.jt, changed = jt, true
+		}
+		if jf := resolve(in.jf); jf != in.jf {
+			in.jf, changed = jf, true
+		}
+	}
+	if e := resolve(entry); e != entry {
+		entry, changed = e, true
+	}
+	return entry, changed
+}
+
+// mergeIdentical makes identical tests (same comparison, same targets)
+// share one instruction; targets have lower indices, so one pass in index
+// order settles them first.
+func mergeIdentical(insns []insn, entry int32) int32 {
 	canonical := make(map[insn]int32, len(insns))
 	redirect := make([]int32, len(insns))
 	resolve := func(t int32) int32 {
@@ -111,15 +147,7 @@ func mergeAndSkip(insns []insn, entry int32) (int32, bool) {
 	}
 	for i := range insns {
 		in := &insns[i]
-		jt, jf := resolve(in.jt), resolve(in.jf)
-		if jt != in.jt || jf != in.jf {
-			in.jt, in.jf = jt, jf
-			changed = true
-		}
-		if in.jt == in.jf {
-			redirect[i] = in.jt
-			continue
-		}
+		in.jt, in.jf = resolve(in.jt), resolve(in.jf)
 		if c, ok := canonical[*in]; ok {
 			redirect[i] = c
 			continue
@@ -127,11 +155,7 @@ func mergeAndSkip(insns []insn, entry int32) (int32, bool) {
 		canonical[*in] = int32(i)
 		redirect[i] = int32(i)
 	}
-	if e := resolve(entry); e != entry {
-		entry = e
-		changed = true
-	}
-	return entry, changed
+	return resolve(entry)
 }
 
 // thread redirects each jump past tests whose outcome is already known on
@@ -188,30 +212,43 @@ func thread(insns []insn, entry int32, addressFamilyLinks bool) bool {
 	return changed
 }
 
-// compact keeps the tests reachable from entry, in their order.
-func compact(insns []insn, entry int32) ([]insn, int32) {
+// renumber keeps the tests reachable from entry and orders them by
+// depth-first post-order, so that every jump goes to a lower index.
+func renumber(insns []insn, entry int32) ([]insn, int32) {
 	if entry < 0 {
 		return nil, entry
 	}
-	reached := make([]bool, len(insns))
-	reached[entry] = true
-	for i := int(entry); i >= 0; i-- {
-		if reached[i] {
-			if t := insns[i].jt; t >= 0 {
-				reached[t] = true
-			}
-			if t := insns[i].jf; t >= 0 {
-				reached[t] = true
-			}
+	visited := make([]bool, len(insns))
+	var order []int32
+	type frame struct {
+		node  int32
+		state uint8 // 0: enter, 1: true branch done, 2: both done
+	}
+	stack := []frame{{node: entry}}
+	visited[entry] = true
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		var child int32 = -1
+		switch top.state {
+		case 0:
+			child = insns[top.node].jt
+		case 1:
+			child = insns[top.node].jf
+		default:
+			order = append(order, top.node)
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		top.state++
+		if child >= 0 && !visited[child] {
+			visited[child] = true
+			stack = append(stack, frame{node: child})
 		}
 	}
 	index := make([]int32, len(insns))
-	var out []insn
-	for i := range insns {
-		if reached[i] {
-			index[i] = int32(len(out))
-			out = append(out, insns[i])
-		}
+	out := make([]insn, len(order))
+	for i, old := range order {
+		index[old] = int32(i)
 	}
 	remap := func(t int32) int32 {
 		if t < 0 {
@@ -219,8 +256,136 @@ func compact(insns []insn, entry int32) ([]insn, int32) {
 		}
 		return index[t]
 	}
-	for i := range out {
+	for i, old := range order {
+		out[i] = insns[old]
 		out[i].jt, out[i].jf = remap(out[i].jt), remap(out[i].jf)
 	}
 	return out, remap(entry)
+}
+
+// bitset is a set of instruction indices.
+type bitset []uint64
+
+func newBitset(n int) bitset      { return make(bitset, (n+63)/64) }
+func (b bitset) add(i int32)      { b[i/64] |= 1 << (i % 64) }
+func (b bitset) has(i int32) bool { return b[i/64]&(1<<(i%64)) != 0 }
+func (b bitset) intersect(c bitset) {
+	for i := range b {
+		b[i] &= c[i]
+	}
+}
+
+type edge struct {
+	from int32
+	true bool // the from test's true branch
+}
+
+// pullUp performs the first pull-up libpcap's or_pullup or and_pullup
+// would make, visiting tests from the bottom of the program up. In an
+// "or" chain (each test's false branch leading to the next, all true
+// branches to one place), a test comparing the value the chain's
+// predecessors loaded is moved above the first test that loads another
+// value; "and" chains likewise with the branches swapped. It expects
+// renumbered instructions.
+func pullUp(insns []insn, entry int32) (int32, bool) {
+	n := len(insns)
+	if entry < 0 {
+		return entry, false
+	}
+	preds := make([][]edge, n)
+	for i := range insns {
+		if t := insns[i].jt; t >= 0 {
+			preds[t] = append(preds[t], edge{from: int32(i), true: true})
+		}
+		if t := insns[i].jf; t >= 0 {
+			preds[t] = append(preds[t], edge{from: int32(i)})
+		}
+	}
+	dominators := make([]bitset, n)
+	for i := n - 1; i >= 0; i-- {
+		d := newBitset(n)
+		if len(preds[i]) > 0 {
+			copy(d, dominators[preds[i][0].from])
+			for _, e := range preds[i][1:] {
+				d.intersect(dominators[e.from])
+			}
+		}
+		d.add(int32(i))
+		dominators[i] = d
+	}
+	// Renumbered instructions have their successors at lower indices, so
+	// index order is bottom-up like libpcap's walk over levels.
+	for b := int32(0); b < int32(n); b++ {
+		for _, orChain := range [2]bool{true, false} {
+			if pullUpChain(insns, preds, dominators, b, orChain) {
+				return entry, true
+			}
+		}
+	}
+	return entry, false
+}
+
+func pullUpChain(insns []insn, preds [][]edge, dominators []bitset, b int32, orChain bool) bool {
+	if len(preds[b]) == 0 {
+		return false
+	}
+	// Along an "or" chain the false branch continues and the true branch
+	// is shared; along an "and" chain the other way round.
+	next := func(i int32) *int32 {
+		if orChain {
+			return &insns[i].jf
+		}
+		return &insns[i].jt
+	}
+	shared := func(i int32) int32 {
+		if orChain {
+			return insns[i].jt
+		}
+		return insns[i].jf
+	}
+	loaded := keyOf(&insns[preds[b][0].from])
+	for _, e := range preds[b][1:] {
+		if keyOf(&insns[e.from]) != loaded {
+			return false
+		}
+	}
+	inChain := func(i int32) bool {
+		return i >= 0 && shared(i) == shared(b) && dominators[i].has(b)
+	}
+	// Find the first test in the chain that compares another value.
+	diff, diffParent := b, int32(-1)
+	for {
+		if !inChain(diff) {
+			return false
+		}
+		if keyOf(&insns[diff]) != loaded {
+			break
+		}
+		diffParent, diff = diff, *next(diff)
+	}
+	// Then the next one that compares the loaded value again.
+	sameParent, same := diff, *next(diff)
+	for {
+		if !inChain(same) {
+			return false
+		}
+		if keyOf(&insns[same]) == loaded {
+			break
+		}
+		sameParent, same = same, *next(same)
+	}
+	*next(sameParent) = *next(same)
+	*next(same) = diff
+	if diffParent < 0 {
+		for _, e := range preds[b] {
+			if e.true {
+				insns[e.from].jt = same
+			} else {
+				insns[e.from].jf = same
+			}
+		}
+	} else {
+		*next(diffParent) = same
+	}
+	return true
 }
