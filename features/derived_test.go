@@ -103,3 +103,32 @@ func TestDerivedHash(t *testing.T) {
 		t.Errorf("Canonical() = %q, want %q", got, want)
 	}
 }
+
+// The examples of docs/plugins.md compile and give what the text says.
+func TestDerivedDocExamples(t *testing.T) {
+	schema := derivedTestSchema()
+	d, err := CompileDerived([]DerivedDef{
+		{Name: "bytes_per_packet", Expr: "bidirectional_bytes / bidirectional_packets", Type: "float"},
+		{Name: "tls_13", Expr: `udps.ja4 != "" && udps.ja4[1:3] == "13"`, Type: "bool"},
+		{Name: "first_sizes", Expr: "sum(splt_ps) + len(splt_ps)", Type: "int"},
+	}, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ja4  Value
+		want Record
+	}{
+		{StringValue("t13d1516h2_8daaf6152771_e5627efa2ab1"), Record{FloatValue(1.5), IntValue(1), IntValue(61)}},
+		{NullValue(), Record{FloatValue(1.5), IntValue(0), IntValue(61)}},
+	} {
+		rec := Record{IntValue(2), IntValue(3), FloatValue(0), StringValue(""), ListValue([]int64{60, -1}), tc.ja4, NullValue()}
+		got, err := d.Eval(View{Schema: schema, Record: rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("ja4 %+v (-want +got):\n%s", tc.ja4, diff)
+		}
+	}
+}
