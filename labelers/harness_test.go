@@ -259,7 +259,7 @@ func runPkts(t *testing.T, pkts []pkt, sets []string, idle, active uint64, ls []
 
 // manifestLabels decodes a manifest's [[label]] tables the way the pipeline
 // hands them over, and its [streamer] timeouts.
-func manifestLabels(t *testing.T, path string) (tables []labelers.Table, idle, active uint64) {
+func manifestLabels(t testing.TB, path string) (tables []labelers.Table, idle, active uint64) {
 	t.Helper()
 	var doc map[string]any
 	if _, err := toml.DecodeFile(path, &doc); err != nil {
