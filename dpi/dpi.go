@@ -112,10 +112,11 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 		}
 		d := registry[st.extra]
 		st.current = st.extra
+		st.switched = false
 		v := d.spec.Dissector.Dissect(p, st)
 		st.current = -1
 		st.extraSeen++
-		if v != NeedMore || (st.extraLimit > 0 && st.extraSeen >= st.extraLimit) {
+		if (v != NeedMore && !st.switched) || (st.extraLimit > 0 && st.extraSeen >= st.extraLimit) {
 			st.extra = -1
 		}
 		st.pkt = nil
@@ -199,12 +200,15 @@ func (f *Flow) runDissectors(p *Packet) {
 			return
 		}
 		st.current = i
+		st.switched = false
 		v := e.spec.Dissector.Dissect(p, st)
 		st.current = -1
 		if st.app != ProtoUnknown || st.master != ProtoUnknown {
-			if v == NeedMore {
+			switch {
+			case st.switched:
+			case v == NeedMore:
 				st.extra = i
-			} else {
+			default:
 				st.extra = -1
 			}
 			if st.by < 0 {

@@ -74,7 +74,8 @@ func indexProtocols(t []protoInfo) map[string]ProtoID {
 	return m
 }
 
-// portMap maps a default port to the first protocol listing it.
+// portMap maps a default port to the protocol listing it last (nDPI
+// overwrites a port already taken by an earlier protocol).
 func portMap(t []protoInfo, tcp bool) map[uint16]ProtoID {
 	m := map[uint16]ProtoID{}
 	for i, p := range t {
@@ -83,9 +84,7 @@ func portMap(t []protoInfo, tcp bool) map[uint16]ProtoID {
 			l = p.tcp
 		}
 		for _, port := range l {
-			if _, ok := m[port]; !ok {
-				m[port] = ProtoID(i)
-			}
+			m[port] = ProtoID(i)
 		}
 	}
 	return m

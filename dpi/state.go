@@ -39,7 +39,8 @@ type State struct {
 	by      int       // registry index of the dissector that detected
 	extra   int       // dissector asking for more packets after detection; -1 none
 
-	extraSeen, extraLimit int // packets seen in extra dissection, and its limit (0 none)
+	extraSeen, extraLimit int  // packets seen in extra dissection, and its limit (0 none)
+	switched              bool // SwitchToTLS ran during the current dissector call
 
 	// TCP sequence tracking (nDPI's connection tracking).
 	nextSeq [2]uint32
@@ -130,6 +131,23 @@ func (st *State) trackTCP(p *Packet) {
 	if p.TCPFlags&FlagRST != 0 {
 		st.nextSeq = [2]uint32{}
 	}
+}
+
+// SwitchToTLS hands the flow's further packets to the TLS dissector (for
+// STARTTLS in SMTP, IMAP, POP3, FTP…, nDPI's switch_extra_dissection_to_tls):
+// the caller sets its protocol first (SMTPS, IMAPS…), which TLS keeps as the
+// master of a host-name match, and returns any verdict.
+func (st *State) SwitchToTLS() {
+	i := dissectorFor(protoTLS)
+	if i < 0 {
+		return
+	}
+	t := st.tlsState()
+	t.buf = [2][]byte{}
+	t.nextSeq = [2]uint32{}
+	st.extra = i
+	st.extraLimit = tlsExtraPacket
+	st.switched = true
 }
 
 // Retransmission reports whether the current TCP packet is a retransmission.
