@@ -13,7 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	_ "time/tzdata" // time zones never depend on the machine
+	_ "time/tzdata" // zones resolve even where the machine has no tz database
 
 	"github.com/nfdataset/nfdataset/features"
 )
@@ -53,7 +53,7 @@ func init() {
 			{"columns", "table mapping src_ip, src_port, dst_ip, dst_port, protocol, timestamp and label to header names (defaults: CIC-IDS2017's Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, Label); spaces around header names are ignored"},
 			{"time_format", "strftime-style layout of the timestamp column, or a list tried in order (default [\"%d/%m/%Y %H:%M:%S\", \"%d/%m/%Y %H:%M\"]); numbers may be unpadded"},
 			{"pm_below_hour", "12-hour clock printed without AM/PM: hours below this value are afternoon (CIC-IDS2017: 8)"},
-			{"timezone", "IANA zone of timestamps without an offset (default UTC), from Go's embedded database"},
+			{"timezone", "IANA zone of timestamps without an offset (default UTC), resolved with the tz database embedded in nfdataset when the machine has none"},
 			{"tolerance", "largest distance between a row's timestamp and the flow's first packet (default \"2m\")"},
 			{"encoding", "utf-8 (default; invalid bytes become U+FFFD), latin-1 or windows-1252"},
 			{"skip_bad_rows", "true: rows whose address, port, protocol or time cannot be read are counted and skipped instead of failing the build"},
