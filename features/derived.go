@@ -154,7 +154,12 @@ func (d *Derived) EvalInto(v View, dst []Value) error {
 	env := reflect.New(d.env).Elem()
 	for _, in := range d.used {
 		val, _, ok := v.Value(in.name)
-		if !ok || val.Null {
+		if !ok {
+			// Only the always-available extras can be missing from the
+			// record: they come from the flow, which this view lacks.
+			return fmt.Errorf("derived features read %s, which is not in the record and needs the flow (View.Flow)", in.name)
+		}
+		if val.Null {
 			continue // zero value
 		}
 		f := env.FieldByIndex(in.index)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nfdataset/nfdataset/meter"
 )
 
 func derivedTestSchema() Schema {
@@ -130,5 +132,26 @@ func TestDerivedDocExamples(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("ja4 %+v (-want +got):\n%s", tc.ja4, diff)
 		}
+	}
+}
+
+func TestDerivedExtrasNeedTheFlow(t *testing.T) {
+	schema := derivedTestSchema()
+	d, err := CompileDerived([]DerivedDef{{Name: "payload", Expr: "src2dst_payload_bytes + dst2src_payload_bytes", Type: "int"}}, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := make(Record, len(schema))
+	if _, err := d.Eval(View{Schema: schema, Record: rec}); err == nil || !strings.Contains(err.Error(), "needs the flow") {
+		t.Errorf("without a flow: error %v", err)
+	}
+	f := &meter.Flow{}
+	f.Src2Dst.PayloadBytes, f.Dst2Src.PayloadBytes = 100, 23
+	got, err := d.Eval(View{Schema: schema, Record: rec, Flow: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Record{IntValue(123)}, got); diff != "" {
+		t.Errorf("with the flow (-want +got):\n%s", diff)
 	}
 }

@@ -254,3 +254,39 @@ func TestUserPluginStateIsPerFlowAndRecycled(t *testing.T) {
 		t.Errorf("udps columns (-want +got):\n%s", diff)
 	}
 }
+
+// The plugin layer adds no allocation per packet: state lives in the
+// flow's slot, reused.
+func TestPluginUpdateDoesNotAllocate(t *testing.T) {
+	for _, flag := range []string{"test_size_counter", "splt:sequence_length=4", "wfeatures", "tcp_teardown", "slicer:limit=1000000"} {
+		req, err := ParsePluginFlag(flag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext, err := NewExtractor([]Request{req}, Env{ActiveTimeoutSec: 1800})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hooks := ext.Hooks()
+		for i, h := range hooks {
+			if s, ok := h.(meter.Slotted); ok {
+				s.SetSlot(i)
+			}
+		}
+		f := &meter.Flow{Ext: make([]any, len(hooks)), Packets: 1}
+		p := &meter.Packet{RawSize: 54, IPSize: 40, Protocol: 6, TimeMs: 1000}
+		for _, h := range hooks {
+			h.Init(p, f)
+		}
+		allocs := testing.AllocsPerRun(100, func() {
+			f.Packets++
+			p.TimeMs++
+			for _, h := range hooks {
+				h.Update(p, f)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %.1f allocations per packet", flag, allocs)
+		}
+	}
+}
