@@ -96,7 +96,7 @@ func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource,
 		src.decompressor = dec
 		br = newReadBuffer(dec)
 		if err := src.sniffFormat(name, br); err != nil {
-			src.Close()
+			dec.Close() // the caller closes the file
 			return nil, fmt.Errorf("%s: %s data: %w", name, c.name, err)
 		}
 		return src, nil
