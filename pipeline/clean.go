@@ -10,8 +10,9 @@ import (
 )
 
 // dedupSource drops a frame whose captured bytes equal those of one of the
-// previous window frames, as `editcap -D window` does: every frame, kept or
-// dropped, enters the window, and timestamps are not compared.
+// previous window frames, as `editcap -D window+1` does (editcap's window
+// includes the current frame): every frame, kept or dropped, enters the
+// window, and timestamps are not compared.
 type dedupSource struct {
 	stages.Source
 	window  []dedupEntry

@@ -34,7 +34,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},
 	{Table: "input", Key: "name", Type: "string", Default: "the file name", Doc: "the value of the `source` column for this input's flows; must be unique; not allowed with a glob matching several files"},
 	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},
-	{Table: "input", Key: "dedup_window", Type: "integer", Default: "0", Doc: "drop a frame whose bytes equal one of the previous N frames (as `editcap -D N`); 0 keeps every frame; at most 1000000"},
+	{Table: "input", Key: "dedup_window", Type: "integer", Default: "0", Doc: "drop a frame whose captured bytes equal those of one of the previous N frames (as `editcap -D N+1`, whose window counts the current frame); 0 keeps every frame; at most 1000000"},
 	{Table: "input", Key: "reorder", Type: "boolean", Default: "false", Doc: "sort frames by capture time before metering (as `reordercap`; stable for equal times); runs before dedup_window; holds the capture in memory"},
 
 	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
@@ -49,7 +49,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "features", Key: "sets", Type: "array of strings", Default: `["base"]`, Doc: "feature sets (`nfdataset features` lists them); `base` is always included; columns follow NFStream's order whatever order is given", NFStream: "statistical_analysis (`stats`), splt_analysis (`splt`), n_dissections (`dpi`)"},
 	{Table: "features", Key: "<set>", Type: "table", Default: "the set's defaults", Doc: "options of one listed set, e.g. `dpi = { n_dissections = 20 }`, `splt = { n = 10 }`", NFStream: "n_dissections (dpi.n_dissections), splt_analysis (splt.n)"},
 	{Table: "features", Key: "plugins", Type: "array", Default: "[]", Doc: "plugins, each a name (`\"ja4\"`) or a table with its options (`{ name = \"slicer\", limit = 4 }`); plugin x is the feature set `plugin.x`; columns in the order given", NFStream: "udps"},
-	{Table: "features", Key: "derived", Type: "array of tables", Default: "[]", Doc: "derived columns `{ name, expr, type }` computed from other columns (not supported yet: such a manifest fails validation)"},
+	{Table: "features", Key: "derived", Type: "array of tables", Default: "[]", Doc: "derived columns `{ name, expr, type }`: an expression (expr-lang) over the feature columns and payload counters; type `int`, `float`, `string` or `bool`; placed after the feature columns, before `source`"},
 
 	{Table: "output", Key: "path", Type: "string", Doc: "dataset directory, relative to the manifest; `--output` overrides it; `${VAR}` is expanded (required)"},
 	{Table: "output", Key: "format", Type: "string", Default: `"parquet"`, Doc: "`parquet`, `csv` or `jsonl`"},
