@@ -116,3 +116,13 @@ func cIndex(b []byte, pattern string) int {
 	}
 	return bytes.Index(b, []byte(pattern))
 }
+
+// ndpiDirection is nDPI's own packet direction for TCP and UDP: 1 when the
+// source port is below the destination port (server to client, usually),
+// else 0. Some dissectors (SSH's HASSH) name client and server by it.
+func ndpiDirection(p *Packet) uint8 {
+	if p.SrcPort < p.DstPort {
+		return 1
+	}
+	return 0
+}
