@@ -1,5 +1,7 @@
 package bpf
 
+import "sort"
+
 // libpcap optimizes every filter it compiles, and that is visible: a test
 // whose outcome cannot change the verdict is deleted with its load, so a
 // frame too short for that load is no longer rejected. "portrange 0-1024
@@ -10,10 +12,14 @@ package bpf
 // every path into an edge, merging identical tests, and deleting tests
 // whose two branches meet.
 
-// maxOptimizedInsns bounds the work of the optimizer on huge expressions;
-// longer programs are run as compiled (their verdict differs from
-// libpcap's only on frames truncated inside a header).
-const maxOptimizedInsns = 4096
+// The optimizer's work grows faster than the program, so huge expressions
+// are optimized less: above maxOptimizedInsns tests not at all, above
+// maxPulledUpInsns without pull-ups. Their verdicts can then differ from
+// libpcap's only on frames truncated inside a header.
+const (
+	maxOptimizedInsns = 4096
+	maxPulledUpInsns  = 512
+)
 
 // fieldKey identifies the value a test compares: the same key means the
 // same loaded (and masked) value, as libpcap's value numbering would say.
@@ -98,8 +104,19 @@ func optimize(compiled []insn, entry int32, addressFamilyLinks bool) ([]insn, in
 			continue
 		}
 		insns, entry = renumber(insns, entry)
+		if len(insns) > maxPulledUpInsns {
+			break
+		}
+		// Pull-ups work on stale predecessor and dominator information,
+		// as libpcap's do; should that ever create a loop, the pass is
+		// undone and optimization stops.
+		before, beforeEntry := append([]insn(nil), insns...), entry
 		var pulled bool
 		if entry, pulled = pullUp(insns, entry); !pulled {
+			break
+		}
+		if insns, entry = renumber(insns, entry); !acyclic(insns) {
+			insns, entry = before, beforeEntry
 			break
 		}
 	}
@@ -280,19 +297,27 @@ type edge struct {
 	true bool // the from test's true branch
 }
 
-// pullUp performs the first pull-up libpcap's or_pullup or and_pullup
-// would make, visiting tests from the bottom of the program up. In an
+// pullUp makes one pass of libpcap's or_pullup and and_pullup over the
+// tests, from the bottom of the program up, with predecessors and
+// dominators computed before the pass, as libpcap computes them. In an
 // "or" chain (each test's false branch leading to the next, all true
 // branches to one place), a test comparing the value the chain's
 // predecessors loaded is moved above the first test that loads another
 // value; "and" chains likewise with the branches swapped. It expects
-// renumbered instructions.
+// renumbered instructions and reports whether anything moved.
 func pullUp(insns []insn, entry int32) (int32, bool) {
 	n := len(insns)
 	if entry < 0 {
 		return entry, false
 	}
 	preds := make([][]edge, n)
+	level := make([]int, n)
+	levelOf := func(t int32) int {
+		if t < 0 {
+			return 0
+		}
+		return level[t]
+	}
 	for i := range insns {
 		if t := insns[i].jt; t >= 0 {
 			preds[t] = append(preds[t], edge{from: int32(i), true: true})
@@ -300,6 +325,7 @@ func pullUp(insns []insn, entry int32) (int32, bool) {
 		if t := insns[i].jf; t >= 0 {
 			preds[t] = append(preds[t], edge{from: int32(i)})
 		}
+		level[i] = 1 + max(levelOf(insns[i].jt), levelOf(insns[i].jf))
 	}
 	dominators := make([]bitset, n)
 	for i := n - 1; i >= 0; i-- {
@@ -313,16 +339,31 @@ func pullUp(insns []insn, entry int32) (int32, bool) {
 		d.add(int32(i))
 		dominators[i] = d
 	}
-	// Renumbered instructions have their successors at lower indices, so
-	// index order is bottom-up like libpcap's walk over levels.
-	for b := int32(0); b < int32(n); b++ {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return level[order[a]] < level[order[b]] })
+	changed := false
+	for _, b := range order {
 		for _, orChain := range [2]bool{true, false} {
 			if pullUpChain(insns, preds, dominators, b, orChain) {
-				return entry, true
+				changed = true
 			}
 		}
 	}
-	return entry, false
+	return entry, changed
+}
+
+// acyclic reports whether every jump goes to a lower index, the property
+// that guarantees Match ends.
+func acyclic(insns []insn) bool {
+	for i := range insns {
+		if insns[i].jt >= int32(i) || insns[i].jf >= int32(i) {
+			return false
+		}
+	}
+	return true
 }
 
 func pullUpChain(insns []insn, preds [][]edge, dominators []bitset, b int32, orChain bool) bool {

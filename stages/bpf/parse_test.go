@@ -2,7 +2,10 @@ package bpf
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -190,5 +193,22 @@ func TestCompileLimitsNesting(t *testing.T) {
 	want := `bpf: expression nested too deeply (more than 256 levels) at offset 128`
 	if err == nil || err.Error() != want {
 		t.Errorf("Compile(1000 parentheses) error = %v, want %s", err, want)
+	}
+}
+
+// TestCompileLargeExpressionQuickly guards the optimizer's cost: a long
+// host list, as users write them, compiles in well under a second.
+func TestCompileLargeExpressionQuickly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("host 10.0.0.0")
+	for i := 1; i < 300; i++ {
+		fmt.Fprintf(&b, " or 10.0.%d.%d", i/256, i%256)
+	}
+	start := time.Now()
+	if _, err := Compile(b.String()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("compiling 300 hosts took %v", d)
 	}
 }
