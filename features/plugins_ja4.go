@@ -15,7 +15,8 @@ import (
 // With spec=true it follows the JA4 specification instead (FoxIO's
 // technical_details/JA4.md and JA4S.md): TLS over TCP ("t", hellos
 // reassembled across segments), QUIC ("q", from decrypted Initial
-// packets, versions 1 and 2), IPv4 and IPv6, any first packet, GREASE
+// packets, versions 1, 2 and drafts 23–32), DTLS ("d", unfragmented
+// hellos), IPv4 and IPv6, any first packet, GREASE
 // removed everywhere, versions mapped as the specification lists them
 // (13, 12, …, s3, 00), non-alphanumeric ALPN bytes printed as hex, and the
 // server fingerprint computed from the reply direction only.

@@ -41,7 +41,45 @@ func (s *ja4SpecState) packet(p *meter.Packet, _ *meter.Flow, st *ja4State) {
 			st.record(msg, 't')
 		}
 	case 17:
+		if len(payload) >= 13 && payload[0] == 0x16 && payload[1] == 0xfe {
+			dtlsDatagram(payload, st)
+			return
+		}
 		s.quic.datagram(payload, p.Direction&1, st)
+	}
+}
+
+// dtlsDatagram fingerprints the unfragmented hellos of a DTLS datagram
+// (records: type, version, epoch, sequence number, length; handshake:
+// type, length, message sequence, fragment offset and length).
+func dtlsDatagram(d []byte, st *ja4State) {
+	for len(d) >= 13 {
+		n := int(d[11])<<8 | int(d[12])
+		if len(d) < 13+n {
+			return
+		}
+		rec := d[13 : 13+n]
+		d = d[13+n:]
+		if d := rec; len(d) < 12 || (d[0] != 1 && d[0] != 2) {
+			continue
+		}
+		length := int(rec[1])<<16 | int(rec[2])<<8 | int(rec[3])
+		offset := int(rec[6])<<16 | int(rec[7])<<8 | int(rec[8])
+		fragment := int(rec[9])<<16 | int(rec[10])<<8 | int(rec[11])
+		if offset != 0 || fragment != length || len(rec) < 12+length {
+			continue // a fragmented hello: not reassembled
+		}
+		msg := append([]byte{rec[0], rec[1], rec[2], rec[3]}, rec[12:12+length]...)
+		h, err := parseHello(msg, true)
+		if err != nil {
+			continue
+		}
+		switch {
+		case h.client && st.client == "":
+			st.client = ja4Fingerprint(&h, 'd')
+		case !h.client && st.server == "":
+			st.server = ja4sFingerprint(&h, 'd')
+		}
 	}
 }
 

@@ -405,6 +405,8 @@ func TestJA4PluginModes(t *testing.T) {
 			[2]string{"t12d150200_" + nfsCiphers + "_" + sha12Of("001b"), "-"}},
 		{"spec: hello split over two segments", spec, false, 6, handshakeThen(testPacket{true, ack, hello[:100]}, testPacket{true, psh | ack, hello[100:]}), [2]string{specClient, "-"}},
 		{"NFStream: TLS over UDP 443 is labelled t", nil, false, 17, []testPacket{{true, 0, hello}}, [2]string{"-", "-"}},
+		{"spec: DTLS 1.2 ClientHello", spec, false, 17, []testPacket{{true, 0, dtlsClientHello()}},
+			[2]string{"dd2i020000_" + sha12Of("002f,c02b") + "_000000000000", "-"}},
 		{"spec: QUIC Initial", spec, false, 17, []testPacket{{true, 0, sealInitial(t, mustHex("8394c8f03e515708"), specExampleHello())}}, [2]string{"q13d1516h2_8daaf6152771_e5627efa2ab1", "-"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -418,4 +420,19 @@ func TestJA4PluginModes(t *testing.T) {
 
 func hkdfExtractForTest(salt, secret []byte) ([]byte, error) {
 	return hkdf.Extract(sha256.New, secret, salt)
+}
+
+// dtlsClientHello is a datagram with one DTLS 1.2 record holding an
+// unfragmented ClientHello (with an empty cookie) offering c02b and 002f.
+func dtlsClientHello() []byte {
+	body := u16s(0xfefd)
+	body = append(body, make([]byte, 32)...)
+	body = append(body, 0, 0) // session id, cookie: empty
+	body = append(body, prefixed(2, u16s(0xc02b, 0x002f))...)
+	body = append(body, 1, 0) // compression: null
+	n := len(body)
+	hs := []byte{1, byte(n >> 16), byte(n >> 8), byte(n), 0, 0, 0, 0, 0, byte(n >> 16), byte(n >> 8), byte(n)}
+	hs = append(hs, body...)
+	rec := []byte{0x16, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, byte(len(hs) >> 8), byte(len(hs))}
+	return append(rec, hs...)
 }

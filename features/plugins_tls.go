@@ -106,7 +106,12 @@ func u16List(b []byte, what string) ([]uint16, error) {
 // parseTLSHello reads one handshake message (type, 24-bit length, body)
 // holding a ClientHello or a ServerHello. Trailing bytes after the message
 // are ignored.
-func parseTLSHello(msg []byte) (tlsHello, error) {
+func parseTLSHello(msg []byte) (tlsHello, error) { return parseHello(msg, false) }
+
+// parseHello reads a TLS hello, or a DTLS one (dtls: the ClientHello has a
+// cookie after the session id; msg is the message with DTLS's extra
+// handshake fields already removed).
+func parseHello(msg []byte, dtls bool) (tlsHello, error) {
 	r := &tlsReader{b: msg}
 	typ := r.u8("handshake type")
 	body := r.bytes(r.u24("handshake length"), "hello body")
@@ -125,6 +130,9 @@ func parseTLSHello(msg []byte) (tlsHello, error) {
 	h.legacyVersion = uint16(r.u16("version"))
 	r.bytes(32, "random")
 	r.vector(1, "session id")
+	if h.client && dtls {
+		r.vector(1, "cookie")
+	}
 	if h.client {
 		cs := r.vector(2, "cipher suites")
 		r.vector(1, "compression methods")
@@ -237,8 +245,13 @@ func ja4Version(v uint16) string {
 
 // helloVersion is the highest non-GREASE supported version (client), the
 // selected one (server), or the hello's own version without the extension.
+// DTLS versions count down (0xfefd is 1.2, 0xfefc 1.3): the highest is the
+// smallest.
 func (h *tlsHello) helloVersion() uint16 {
 	if versions := withoutGREASE(h.supportedVersions); h.hasVersions && len(versions) > 0 {
+		if slices.Min(versions) >= 0xfe00 {
+			return slices.Min(versions)
+		}
 		return slices.Max(versions)
 	}
 	return h.legacyVersion
