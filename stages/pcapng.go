@@ -10,26 +10,26 @@ import (
 
 // pcapng block types this reader acts on; every other block is skipped.
 const (
-	blockSectionHeader     = 0x0A0D0D0A
-	blockInterface         = 0x00000001
-	blockPacketObsolete    = 0x00000002
-	blockSimplePacket      = 0x00000003
-	blockEnhancedPacket    = 0x00000006
-	byteOrderMagic         = 0x1A2B3C4D
-	minBlockLen            = 12 // type, length, trailing length
-	sectionHeaderMinLen    = 28
-	interfaceMinLen        = 20
-	enhancedPacketMinLen   = 32
-	packetObsoleteMinLen   = 32
-	simplePacketMinLen     = 16
-	optionEnd              = 0
-	optionTimeResolution   = 9  // if_tsresol
-	optionTimeOffset       = 14 // if_tsoffset
-	defaultUnitsPerSecond  = 1e6
-	nanosecondsPerSecond   = 1e9
-	maxPowerOfTenExponent  = 19 // 10^19 is the largest power of ten in a uint64
-	maxPowerOfTwoExponent  = 63
-	powerOfTwoResolutionFl = 0x80
+	blockSectionHeader    = 0x0A0D0D0A
+	blockInterface        = 0x00000001
+	blockPacketObsolete   = 0x00000002
+	blockSimplePacket     = 0x00000003
+	blockEnhancedPacket   = 0x00000006
+	byteOrderMagic        = 0x1A2B3C4D
+	minBlockLen           = 12 // type, length, trailing length
+	sectionHeaderMinLen   = 28
+	interfaceMinLen       = 20
+	enhancedPacketMinLen  = 32
+	packetObsoleteMinLen  = 32
+	simplePacketMinLen    = 16
+	optionEnd             = 0
+	optionTimeResolution  = 9  // if_tsresol
+	optionTimeOffset      = 14 // if_tsoffset
+	defaultUnitsPerSecond = 1e6
+	nanosecondsPerSecond  = 1e9
+	maxPowerOfTenExponent = 19 // 10^19 is the largest power of ten in a uint64
+	maxPowerOfTwoExponent = 63
+	tsresolPowerOfTwo     = 0x80
 )
 
 // maxBlockLen bounds any pcapng block (libpcap uses the same 16 MiB): larger
@@ -258,8 +258,8 @@ func (r *pcapngReader) readInterface(blockLen int) error {
 // timeResolution decodes if_tsresol: the high bit selects a negative power
 // of two, otherwise a negative power of ten, units per second.
 func timeResolution(v byte) (timestampScale, error) {
-	exponent := uint64(v &^ powerOfTwoResolutionFl)
-	if v&powerOfTwoResolutionFl != 0 {
+	exponent := uint64(v &^ tsresolPowerOfTwo)
+	if v&tsresolPowerOfTwo != 0 {
 		if exponent > maxPowerOfTwoExponent {
 			return timestampScale{}, fmt.Errorf("if_tsresol 2^-%d is out of range", exponent)
 		}
