@@ -17,6 +17,9 @@ func FuzzParseTLSHello(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 0})
 	f.Add([]byte{2, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, msg []byte) {
+		if h, err := parseHello(msg, true); err == nil {
+			_ = ja4Fingerprint(&h, 'd')
+		}
 		h, err := parseTLSHello(msg)
 		if err != nil {
 			return
@@ -93,16 +96,19 @@ func FuzzParseDHCP(f *testing.F) {
 	})
 }
 
-// FuzzQUICInitial: long-header walking, Initial decryption with the first
-// destination connection id, CRYPTO frame reassembly.
+// FuzzQUICInitial: the UDP side of ja4's spec mode — long-header walking,
+// Initial decryption with the first destination connection id, CRYPTO
+// frame reassembly, and DTLS records.
 func FuzzQUICInitial(f *testing.F) {
 	if seed, err := sealInitialPacket(mustHex("8394c8f03e515708"), specExampleHello()); err == nil {
 		f.Add(seed)
 	}
 	f.Add([]byte{0xc0, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0x41, 0})
 	f.Add([]byte{0xc0, 0xff, 0, 0, 0x1d, 0, 0, 0, 0})
+	f.Add(dtlsClientHello())
 	f.Fuzz(func(t *testing.T, d []byte) {
 		var st ja4State
+		dtlsDatagram(d, &st)
 		st.spec.quic.datagram(d, 0, &st)
 		st.spec.quic.datagram(d, 1, &st)
 		var s cryptoStream
