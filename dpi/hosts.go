@@ -3,6 +3,7 @@ package dpi
 import (
 	_ "embed"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -91,7 +92,7 @@ func loadHostRules(txt string, withApp bool) *hostTable {
 		f := strings.Split(line, "\t")
 		r := &hostRule{pattern: strings.ToLower(f[0])}
 		switch {
-		case withApp && len(f) == 3:
+		case withApp && (len(f) == 3 || len(f) == 4):
 			r.app = protoByName(f[1])
 			r.category = f[2]
 		case !withApp && len(f) == 2:
@@ -104,6 +105,13 @@ func loadHostRules(txt string, withApp bool) *hostTable {
 			continue
 		}
 		r.level = domainLevel(p)
+		if withApp && len(f) == 4 {
+			lv, err := strconv.Atoi(f[3])
+			if err != nil {
+				panic(fmt.Sprintf("dpi: host rules line %d: level %q: %v", n+1, f[3], err))
+			}
+			r.level = lv
+		}
 		r.anywhere = isMiddle(p[len(p)-1])
 		r.boundary = strings.IndexByte(p, '.') >= 0 && !isMiddle(p[0])
 		if r.anywhere {
