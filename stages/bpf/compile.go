@@ -30,6 +30,9 @@ const (
 	testLinkProto testKind = iota
 	// testVLANID: the 12-bit VLAN ID of the tag at depth equals value.
 	testVLANID
+	// testAddressFamily: the link layer's 32-bit BSD address family is
+	// value (NULL: in either byte order; LOOP: big-endian).
+	testAddressFamily
 	// testNetField: a field at offset in the network-layer header.
 	testNetField
 	// testTransportField: a field at offset in the header after an IPv4
@@ -97,8 +100,64 @@ func fold(kind condKind, cs []*cond) *cond {
 	return c
 }
 
-func linkProto(etherType uint16, depth int) *cond {
-	return &cond{kind: condTest, test: insn{kind: testLinkProto, depth: int32(depth), value: uint32(etherType)}}
+// linkModel is how a group of link types names the network protocol. The
+// program is lowered once per model because libpcap generates different
+// code for each, and its optimizer folds what is constant there ("ip" on
+// LINKTYPE_IPV4, "arp" on raw IP) and uses what each comparison tells.
+type linkModel uint8
+
+const (
+	modelTypeField     linkModel = iota // a protocol field: Ethernet, SLL, SLL2, Cisco HDLC, PPP
+	modelAddressFamily                  // a BSD address family: NULL, LOOP
+	modelVersionNibble                  // no header, the IP version tells: raw IP
+	modelOnlyIPv4                       // LINKTYPE_IPV4
+	modelOnlyIPv6                       // LINKTYPE_IPV6
+	linkModels
+)
+
+// BSD address families: AF_INET is 2 everywhere; AF_INET6 differs between
+// Darwin (30), the other BSDs (24) and FreeBSD (28), and libpcap accepts
+// all three, tested in that order, in a capture file.
+const afInet = 2
+
+var afInet6Values = [...]uint32{30, 24, 28}
+
+// lowering turns the parsed expression into conditions for one link model.
+type lowering struct{ model linkModel }
+
+func (lw lowering) linkProto(etherType uint16, depth int) *cond {
+	test := func(kind testKind, value uint32) *cond {
+		return &cond{kind: condTest, test: insn{kind: kind, depth: int32(depth), value: value}}
+	}
+	constant := func(ok bool) *cond {
+		if ok {
+			return &cond{kind: condTrue}
+		}
+		return &cond{kind: condFalse}
+	}
+	switch lw.model {
+	case modelAddressFamily:
+		switch etherType {
+		case etherTypeIPv4:
+			return test(testAddressFamily, afInet)
+		case etherTypeIPv6:
+			cs := make([]*cond, len(afInet6Values))
+			for i, af := range afInet6Values {
+				cs[i] = test(testAddressFamily, af)
+			}
+			return or(cs...)
+		}
+		return constant(false)
+	case modelVersionNibble:
+		if etherType != etherTypeIPv4 && etherType != etherTypeIPv6 {
+			return constant(false)
+		}
+	case modelOnlyIPv4:
+		return constant(etherType == etherTypeIPv4)
+	case modelOnlyIPv6:
+		return constant(etherType == etherTypeIPv6)
+	}
+	return test(testLinkProto, uint32(etherType))
 }
 
 func netField(depth int, offset int32, size uint8, mask uint32, op cmpOp, value uint32) *cond {
@@ -116,28 +175,28 @@ func transportField(depth int, offset int32, op cmpOp, value uint32) *cond {
 }
 
 // toCond lowers the parsed expression.
-func toCond(n *node) *cond {
+func (lw lowering) toCond(n *node) *cond {
 	switch n.kind {
 	case nodeAnd:
-		return and(toCond(n.x), toCond(n.y))
+		return and(lw.toCond(n.x), lw.toCond(n.y))
 	case nodeOr:
-		return or(toCond(n.x), toCond(n.y))
+		return or(lw.toCond(n.x), lw.toCond(n.y))
 	case nodeNot:
-		return &cond{kind: condNot, x: toCond(n.x)}
+		return &cond{kind: condNot, x: lw.toCond(n.x)}
 	}
-	return primCond(&n.prim)
+	return lw.primCond(&n.prim)
 }
 
-func primCond(p *primitive) *cond {
+func (lw lowering) primCond(p *primitive) *cond {
 	d := p.depth
 	switch p.kind {
 	case primLinkProto:
-		return linkProto(p.etherType, d)
+		return lw.linkProto(p.etherType, d)
 	case primProto:
-		v4 := and(linkProto(etherTypeIPv4, d), netField(d, 9, 1, 0xff, cmpEq, p.number))
+		v4 := and(lw.linkProto(etherTypeIPv4, d), netField(d, 9, 1, 0xff, cmpEq, p.number))
 		// Over IPv6 libpcap also accepts the protocol behind one fragment
 		// header, but walks no other extension header.
-		v6 := and(linkProto(etherTypeIPv6, d), or(
+		v6 := and(lw.linkProto(etherTypeIPv6, d), or(
 			netField(d, 6, 1, 0xff, cmpEq, p.number),
 			and(netField(d, 6, 1, 0xff, cmpEq, ipProtoFragment), netField(d, 40, 1, 0xff, cmpEq, p.number))))
 		switch p.proto {
@@ -149,11 +208,11 @@ func primCond(p *primitive) *cond {
 		return or(v4, v6)
 	case primHost4:
 		check := func(off int32) *cond { return netField(d, off, 4, p.mask4, cmpEq, p.addr4&p.mask4) }
-		ip := and(linkProto(etherTypeIPv4, d), directed(p.dir, check(12), check(16)))
+		ip := and(lw.linkProto(etherTypeIPv4, d), directed(p.dir, check(12), check(16)))
 		// ARP and RARP carry the sender and target protocol addresses at
 		// 14 and 24 (for Ethernet/IPv4 hardware and protocol sizes).
-		arp := and(linkProto(etherTypeARP, d), directed(p.dir, check(14), check(24)))
-		rarp := and(linkProto(etherTypeRARP, d), directed(p.dir, check(14), check(24)))
+		arp := and(lw.linkProto(etherTypeARP, d), directed(p.dir, check(14), check(24)))
+		rarp := and(lw.linkProto(etherTypeRARP, d), directed(p.dir, check(14), check(24)))
 		switch p.proto {
 		case protoIP:
 			return ip
@@ -175,7 +234,7 @@ func primCond(p *primitive) *cond {
 			}
 			return and(words...)
 		}
-		return and(linkProto(etherTypeIPv6, d), directed(p.dir, check(8), check(24)))
+		return and(lw.linkProto(etherTypeIPv6, d), directed(p.dir, check(8), check(24)))
 	case primPort:
 		inRange := func(field func(cmpOp, uint32) *cond) *cond {
 			if !p.isRange {
@@ -209,9 +268,9 @@ func primCond(p *primitive) *cond {
 		}
 		// libpcap tests IPv6 first here (and IPv4 first for proto); the
 		// order decides which facts its optimizer knows on NULL links.
-		return or(and(linkProto(etherTypeIPv6, d), or(v6s...)), and(linkProto(etherTypeIPv4, d), or(v4s...)))
+		return or(and(lw.linkProto(etherTypeIPv6, d), or(v6s...)), and(lw.linkProto(etherTypeIPv4, d), or(v4s...)))
 	case primVLAN:
-		tpid := or(linkProto(etherType8021Q, d), linkProto(etherType8021AD, d), linkProto(etherTypeQinQ, d))
+		tpid := or(lw.linkProto(etherType8021Q, d), lw.linkProto(etherType8021AD, d), lw.linkProto(etherTypeQinQ, d))
 		if !p.hasNumber {
 			return tpid
 		}
@@ -270,9 +329,11 @@ func Compile(expr string) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pr program
-	entry := pr.emit(toCond(n), targetAccept, targetReject)
-	insns, start := optimize(pr.insns, entry, false)
-	afInsns, afStart := optimize(pr.insns, entry, true)
-	return &Filter{expr: n.String(), insns: insns, entry: start, afInsns: afInsns, afEntry: afStart, usesVLAN: p.usesVLAN}, nil
+	f := &Filter{expr: n.String(), usesVLAN: p.usesVLAN}
+	for model := range linkModels {
+		var pr program
+		entry := pr.emit(lowering{model: model}.toCond(n), targetAccept, targetReject)
+		f.programs[model].insns, f.programs[model].entry = optimize(pr.insns, entry)
+	}
+	return f, nil
 }

@@ -38,6 +38,7 @@ type linkLayout struct {
 	typeOffset int
 	netOffset  int
 	ethernet   bool // the only link type on which libpcap compiles "vlan"
+	model      linkModel
 }
 
 func layoutOf(linkType uint32) linkLayout {
@@ -53,15 +54,15 @@ func layoutOf(linkType uint32) linkLayout {
 	case linkTypePPP, linkTypePPPHDLC:
 		return linkLayout{family: familyPPP, typeOffset: 2, netOffset: 4}
 	case linkTypeNull:
-		return linkLayout{family: familyNull, netOffset: 4}
+		return linkLayout{family: familyNull, netOffset: 4, model: modelAddressFamily}
 	case linkTypeLoop:
-		return linkLayout{family: familyLoop, netOffset: 4}
+		return linkLayout{family: familyLoop, netOffset: 4, model: modelAddressFamily}
 	case linkTypeRaw, linkTypeRaw12, linkTypeRaw14:
-		return linkLayout{family: familyRawIP}
+		return linkLayout{family: familyRawIP, model: modelVersionNibble}
 	case linkTypeIPv4:
-		return linkLayout{family: familyOnlyIPv4}
+		return linkLayout{family: familyOnlyIPv4, model: modelOnlyIPv4}
 	case linkTypeIPv6:
-		return linkLayout{family: familyOnlyIPv6}
+		return linkLayout{family: familyOnlyIPv6, model: modelOnlyIPv6}
 	}
 	return linkLayout{}
 }
@@ -72,14 +73,12 @@ const vlanTagLen = 4
 
 // Filter is a compiled expression; Match is safe for concurrent use and does not allocate.
 type Filter struct {
-	expr  string // normalised expression
-	insns []insn
-	entry int32 // first instruction, or a verdict for constant filters
-	// afInsns and afEntry are the program for link types that name the
-	// network protocol by BSD address family (NULL, LOOP): libpcap
-	// optimizes their IPv6 test differently (see optimize).
-	afInsns  []insn
-	afEntry  int32
+	expr string // normalised expression
+	// programs holds one program per link model (see linkModel).
+	programs [linkModels]struct {
+		insns []insn
+		entry int32 // first instruction, or a verdict for constant filters
+	}
 	matchAll bool // the empty expression
 	usesVLAN bool
 }
@@ -107,10 +106,8 @@ func (f *Filter) Match(linkType uint32, data []byte) bool {
 	if layout.family == familyUnknown || f.usesVLAN && !layout.ethernet {
 		return false
 	}
-	insns, pc := f.insns, f.entry
-	if layout.family == familyNull || layout.family == familyLoop {
-		insns, pc = f.afInsns, f.afEntry
-	}
+	prog := &f.programs[layout.model]
+	insns, pc := prog.insns, prog.entry
 	for pc >= 0 {
 		in := &insns[pc]
 		ok, inBounds := in.eval(&layout, data)
@@ -133,6 +130,9 @@ func (in *insn) eval(l *linkLayout, data []byte) (ok, inBounds bool) {
 	switch in.kind {
 	case testLinkProto:
 		return linkProtoIs(l, data, shift, uint16(in.value))
+	case testAddressFamily:
+		v, inBounds := load(data, 0, 4)
+		return v == in.value || l.family == familyNull && v == swap32(in.value), inBounds
 	case testVLANID:
 		v, inBounds := load(data, l.typeOffset+shift+2, 2)
 		return v&0x0fff == in.value, inBounds
@@ -161,18 +161,6 @@ func linkProtoIs(l *linkLayout, data []byte, shift int, etherType uint16) (ok, i
 	case familyPPP:
 		v, inBounds := load(data, l.typeOffset, 2)
 		return v == uint32(pppProtocol(etherType)), inBounds
-	case familyNull, familyLoop:
-		families := addressFamilies(etherType)
-		if families == nil {
-			return false, true // libpcap: no such test, constant false
-		}
-		v, inBounds := load(data, 0, 4)
-		for _, af := range families {
-			if v == af || l.family == familyNull && v == swap32(af) {
-				return true, inBounds
-			}
-		}
-		return false, inBounds
 	case familyRawIP:
 		version := uint32(0)
 		switch etherType {
@@ -191,23 +179,6 @@ func linkProtoIs(l *linkLayout, data []byte, shift int, etherType uint16) (ok, i
 		return etherType == etherTypeIPv6, true
 	}
 	return false, true
-}
-
-// BSD address families: AF_INET is 2 everywhere, AF_INET6 differs between
-// the BSDs (24), FreeBSD (28) and Darwin (30); a capture file may hold any.
-var (
-	familiesIPv4 = []uint32{2}
-	familiesIPv6 = []uint32{24, 28, 30}
-)
-
-func addressFamilies(etherType uint16) []uint32 {
-	switch etherType {
-	case etherTypeIPv4:
-		return familiesIPv4
-	case etherTypeIPv6:
-		return familiesIPv6
-	}
-	return nil
 }
 
 // pppProtocol maps the EtherTypes libpcap translates to PPP protocol

@@ -85,19 +85,14 @@ func intersect(a, b []fact) []fact {
 // an "or" or "and" chain. Identical tests are merged only at the end, as
 // libpcap does, since merging earlier would let more tests be skipped
 // than libpcap skips.
-//
-// addressFamilyLinks selects the variant for LINKTYPE_NULL and LOOP, where
-// libpcap tests IPv6 as three alternative address-family values: after
-// that test succeeds no single comparison is known to be true, so libpcap
-// cannot use it to decide later tests.
-func optimize(compiled []insn, entry int32, addressFamilyLinks bool) ([]insn, int32) {
+func optimize(compiled []insn, entry int32) ([]insn, int32) {
 	insns := append([]insn(nil), compiled...)
 	if len(insns) > maxOptimizedInsns {
 		return insns, entry
 	}
 	for round := 0; round < 200; round++ {
 		insns, entry = renumber(insns, entry)
-		threaded := thread(insns, entry, addressFamilyLinks)
+		threaded := thread(insns, entry)
 		var skipped bool
 		entry, skipped = skipMeetingBranches(insns, entry)
 		if threaded || skipped {
@@ -177,7 +172,7 @@ func mergeIdentical(insns []insn, entry int32) int32 {
 
 // thread redirects each jump past tests whose outcome is already known on
 // that edge.
-func thread(insns []insn, entry int32, addressFamilyLinks bool) bool {
+func thread(insns []insn, entry int32) bool {
 	if entry < 0 {
 		return false
 	}
@@ -191,10 +186,7 @@ func thread(insns []insn, entry int32, addressFamilyLinks bool) bool {
 		}
 		in := &insns[i]
 		for _, outcome := range [2]bool{true, false} {
-			edge := append([]fact(nil), facts[i]...)
-			if !(addressFamilyLinks && outcome && in.kind == testLinkProto && in.value == etherTypeIPv6) {
-				edge = append(edge, in.factFor(outcome))
-			}
+			edge := append(append([]fact(nil), facts[i]...), in.factFor(outcome))
 			t := in.jf
 			if outcome {
 				t = in.jt
