@@ -392,9 +392,78 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 			}
 			st.ContentType = string(ct)
 			h.ctSet = true
+			if c := httpContentCategory(l.content); c != "" {
+				st.category = c
+			}
 		}
 	}
 	if h.method {
 		httpAddConnection(st, h, st.app)
 	}
+}
+
+// ncaseEq is C's strncasecmp(a, b, len(a)) == 0 for a without NUL bytes:
+// a must equal the first len(a) bytes of b, and not be longer than b.
+func ncaseEq(a []byte, b string) bool {
+	return len(a) <= len(b) && hasPrefixFold([]byte(b), string(a))
+}
+
+// httpContentCategory is nDPI's category from a response Content-Type:
+// streaming for application/mpeg, downloads for archives and executables,
+// media for audio and video; "" leaves the category alone.
+func httpContentCategory(ct []byte) string {
+	cat := ""
+	const appLen = len("application") + 1 // nDPI skips "application" and one more byte
+	if len(ct) > appLen {
+		app := ct[appLen:]
+		if ncaseEq(app, "mpeg") {
+			return "Streaming"
+		}
+		if len(app) > 3 {
+			var dl, bin []string
+			switch app[0] {
+			case 'b':
+				dl = []string{"bz", "bz2"}
+			case 'o':
+				dl = []string{"octet-stream"}
+			case 'x':
+				dl = []string{"x-tar", "x-zip", "x-bzip"}
+			}
+			for _, m := range dl {
+				if ncaseEq(app, m) {
+					cat = "Download"
+					break
+				}
+			}
+			switch app[0] {
+			case 'e':
+				bin = []string{"exe"}
+			case 'j':
+				bin = []string{"java-vm"}
+			case 'v':
+				bin = []string{"vnd.ms-cab-compressed", "vnd.microsoft.portable-executable"}
+			case 'x':
+				bin = []string{"x-msdownload", "x-dosexec"}
+			}
+			for _, m := range bin {
+				if ncaseEq(app, m) {
+					return "Download"
+				}
+			}
+		}
+	}
+	if len(ct) > 0 {
+		n := min(len(ct), 5)
+		switch ct[0] {
+		case 'a':
+			if hasPrefixFold([]byte("audio"), string(ct[:n])) {
+				cat = "Media"
+			}
+		case 'v':
+			if hasPrefixFold([]byte("video"), string(ct[:n])) {
+				cat = "Media"
+			}
+		}
+	}
+	return cat
 }
