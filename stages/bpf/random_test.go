@@ -91,7 +91,7 @@ func randomExpression(rng *rand.Rand, depth int) string {
 }
 
 // TestRandomExpressionsAgreeWithTcpdump compares random expressions on
-// synthetic frames of three link types and on the VLAN captures.
+// synthetic frames of six link types and on the VLAN captures.
 func TestRandomExpressionsAgreeWithTcpdump(t *testing.T) {
 	tcpdump := needTcpdump(t)
 	if testing.Short() {
@@ -117,7 +117,7 @@ func TestRandomExpressionsAgreeWithTcpdump(t *testing.T) {
 	}
 	packets := syntheticFrames(t)
 	captures := []string{sharedFile(t, "spec/golden/synthetic/vlan.pcap"), sharedFile(t, "corpus/nfstream/pcaps/mongodb.pcap")}
-	for _, lt := range []uint32{linkTypeEthernet, linkTypeLinuxSLL, linkTypeNull} {
+	for _, lt := range []uint32{linkTypeEthernet, linkTypeLinuxSLL, linkTypeNull, linkTypeRaw, linkTypeIPv4, linkTypeIPv6} {
 		var frames [][]byte
 		for i, p := range packets {
 			var vlans []uint16
