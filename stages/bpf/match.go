@@ -95,9 +95,10 @@ func (f *Filter) String() string {
 
 // Match reports whether libpcap would accept the frame captured with the given LINKTYPE_* (1 Ethernet, 113 Linux SLL, 0 NULL/loopback, 101/228/229 raw IP, 9 PPP, 104 C_HDLC, 50 PPP_HDLC, 276 Linux SLL2, 12/14 raw on some OSes).
 //
-// A nil or empty filter accepts everything. Other filters reject frames of
-// link types not listed (and 108, LOOP, which is also supported), and a
-// filter that uses "vlan" rejects every frame that is not Ethernet.
+// A nil or empty filter accepts every frame. Any other filter accepts no
+// frame of a link type not listed above (108, LOOP, is supported too), and
+// a filter using "vlan" accepts no frame that is not Ethernet, since
+// libpcap will not compile such a filter for other link types.
 func (f *Filter) Match(linkType uint32, data []byte) bool {
 	if f == nil || f.matchAll {
 		return true
