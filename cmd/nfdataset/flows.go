@@ -310,7 +310,14 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
 		},
 	}
-	if _, err := job.Run(ctx); err != nil {
+	runCtx := ctx
+	if o.live {
+		// Ctrl-C is how a live capture ends: the source reports the end of
+		// input and the flows still in the table are written, as NFStream
+		// does; for files it aborts and leaves no output.
+		runCtx = context.WithoutCancel(ctx)
+	}
+	if _, err := job.Run(runCtx); err != nil {
 		sink.Abort()
 		return err
 	}
