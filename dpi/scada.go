@@ -1,6 +1,6 @@
 package dpi
 
-// Industrial protocols over TCP.
+// Industrial protocols over TCP (S7comm at the end of the file).
 //
 // DNP3: link-layer frames start with 05 64.
 // IEC 60870-5-104: a chain of APDUs, each 0x68 then its length, that
@@ -42,4 +42,24 @@ func (iec104Dissector) Dissect(p *Packet, st *State) Verdict {
 func init() {
 	register(Spec{Dissector: dnp3Dissector{}, Transport: TCP, Proto: protoDNP3, Order: orderOf("dnp3")})
 	register(Spec{Dissector: iec104Dissector{}, Transport: TCP, Proto: protoIEC60870, Order: orderOf("104")})
+}
+
+// S7comm (Siemens S7 over ISO-TSAP, TCP 102): a TPKT header 03 00.
+type s7commDissector struct{}
+
+func (s7commDissector) Name() string { return "s7comm" }
+
+var protoS7comm = protoByName("s7comm")
+
+func (s7commDissector) Dissect(p *Packet, st *State) Verdict {
+	b := p.Payload
+	if len(b) >= 2 && b[0] == 0x03 && b[1] == 0x00 && hasPort(p, 102) {
+		st.SetProtocol(protoS7comm, ProtoUnknown, ConfidenceDPI)
+		return Done
+	}
+	return NotMine
+}
+
+func init() {
+	register(Spec{Dissector: s7commDissector{}, Transport: TCP, Proto: protoS7comm, Order: orderOf("s7comm")})
 }
