@@ -259,11 +259,6 @@ func (st *State) SetServerName(name []byte) {
 	st.ServerName = string(b)
 }
 
-// MatchHost applies the host-name rules to host for a flow whose lower
-// protocol is master (TLS, HTTP, DNS, QUIC…): a matching application rule
-// sets master.App, and a category-only rule sets the category (keeping the
-// protocol, or setting master alone). It reports whether any rule matched.
-// The server name itself is left to the caller.
 // hostApp returns the application the host rules give a name: the rule's
 // application, or ProtoUnknown with ok for a category-only rule.
 func hostApp(host string) (ProtoID, bool) {
@@ -277,6 +272,13 @@ func hostApp(host string) (ProtoID, bool) {
 	return ProtoUnknown, false
 }
 
+// MatchHost applies the host-name rules to host for a flow whose lower
+// protocol is master (TLS, HTTP, DNS, QUIC…): a category-only rule
+// (hostcategories.txt) sets the category and leaves master alone as the
+// protocol, as nDPI does; otherwise a matching application rule sets
+// master.App and, unless master dictates it (DNS, mail), the rule's
+// category. It reports whether any rule matched.
+// The server name itself is left to the caller.
 func (st *State) MatchHost(master ProtoID, host string) bool {
 	host = lowerASCII(host)
 	if r := categoryRules.match(host); r != nil {
