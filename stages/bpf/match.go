@@ -108,12 +108,18 @@ func (f *Filter) Match(linkType uint32, data []byte) bool {
 		return false
 	}
 	prog := &f.programs[layout.model]
-	insns, pc := prog.insns, prog.entry
+	accepted, _ := run(prog.insns, prog.entry, &layout, data)
+	return accepted
+}
+
+// run executes a program on one frame. complete is false when a load fell
+// outside the frame, which rejects it.
+func run(insns []insn, pc int32, layout *linkLayout, data []byte) (accepted, complete bool) {
 	for pc >= 0 {
 		in := &insns[pc]
-		ok, inBounds := in.eval(&layout, data)
+		ok, inBounds := in.eval(layout, data)
 		if !inBounds {
-			return false
+			return false, false
 		}
 		if ok {
 			pc = in.jt
@@ -121,7 +127,7 @@ func (f *Filter) Match(linkType uint32, data []byte) bool {
 			pc = in.jf
 		}
 	}
-	return pc == targetAccept
+	return pc == targetAccept, true
 }
 
 // eval runs one test. inBounds is false when a load falls outside data,
