@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,9 @@ type Summary struct {
 	Provenance *Provenance
 	Warnings   int
 }
+
+// errBusy reports a dataset directory another build holds.
+var errBusy = errors.New("another build is writing this dataset (OUT/.cache/lock is held)")
 
 // cache layout: OUT/.cache/jobs/KEY.rec (records) and KEY.json (jobMeta,
 // written last: its presence marks a complete entry).
@@ -107,6 +111,12 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 	if err := os.MkdirAll(cacheDir(p.OutDir), 0o777); err != nil {
 		return nil, fmt.Errorf("output %s: %w", p.OutDir, err)
 	}
+	unlock, err := lockDir(p.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("output %s: %w", p.OutDir, err)
+	}
+	defer unlock()
+	p.digests.save(p.OutDir)
 	var todo []*Job
 	for _, job := range p.Jobs {
 		if opts.Force || !job.Cached {
@@ -337,6 +347,9 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("cache entry of input %s: %w", job.Name, err)
 		}
+		if !slices.Equal(meta.Columns, columnInfos(cached)) {
+			return nil, nil, fmt.Errorf("cache entry of input %s has other columns than this build: run with --force", job.Name)
+		}
 		metas[i] = meta
 		info := InputInfo{Name: job.Name, Rows: meta.Records, Stats: meta.Stats, Warnings: meta.Warnings}
 		for _, f := range job.Files {
@@ -494,6 +507,7 @@ func removeStale(dir string, keep map[string]bool, jobs []*Job) {
 		used[j.Key+".rec"], used[j.Key+".json"] = true, true
 	}
 	entries, _ = os.ReadDir(cacheDir(dir))
+	// Temporary files of jobs that never finished (killed builds) go too.
 	for _, e := range entries {
 		if !used[e.Name()] && e.Type().IsRegular() {
 			os.Remove(filepath.Join(cacheDir(dir), e.Name()))

@@ -288,10 +288,11 @@ func (s *keyScanner) value(path string) bool {
 	case '"', '\'':
 		return s.str()
 	}
+	start := s.i
 	for !s.eof() {
 		switch s.peek() {
 		case ',', ']', '}', '\n', '#':
-			return true
+			return s.i > start // an empty value: stop rather than loop
 		}
 		s.advance()
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/sourcegraph/conc/pool"
 
 	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/stages"
 )
 
 // Plan is a manifest resolved against the file system: every input file
@@ -31,6 +32,8 @@ type Plan struct {
 	FeatureSets []FeatureSetInfo
 	// Requests are the manifest's feature requests with resolved options.
 	Requests []features.Request
+
+	digests *digestCache
 }
 
 // Job meters one input into the cache.
@@ -156,9 +159,32 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if err := p.hashInputs(ctx, opts.HashWorkers); err != nil {
+	// A file that is not a capture is a manifest error too, found before
+	// anything is written.
+	for _, job := range p.Jobs {
+		var paths []string
+		for _, f := range job.Files {
+			paths = append(paths, f.Path)
+		}
+		src, err := stages.OpenFiles(paths)
+		if err != nil {
+			key := job.Input.Key + ".path"
+			if job.Input.Path == "" {
+				key = job.Input.Key + ".files"
+			}
+			merr(key, err)
+			continue
+		}
+		src.Close()
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	digests := loadDigests(p.OutDir)
+	if err := p.hashInputs(ctx, opts.HashWorkers, digests); err != nil {
 		return nil, err
 	}
+	p.digests = digests
 	for _, job := range p.Jobs {
 		if pin := job.Input.SHA256; pin != "" && job.Files[0].SHA256 != pin {
 			merr(job.Input.Key+".sha256", fmt.Errorf("%s has sha256 %s, the manifest pins %s", job.Name, job.Files[0].SHA256, pin))
@@ -289,8 +315,10 @@ func checkWritable(dir string) error {
 	}
 }
 
-// hashInputs computes every file's size and SHA-256, a few files at a time.
-func (p *Plan) hashInputs(ctx context.Context, workers int) error {
+// hashInputs computes every file's size and SHA-256, a few files at a time;
+// a file whose size and modification time match its entry in the digest
+// cache is not read again.
+func (p *Plan) hashInputs(ctx context.Context, workers int, digests *digestCache) error {
 	if workers <= 0 {
 		workers = 4
 	}
@@ -314,11 +342,16 @@ func (p *Plan) hashInputs(ctx context.Context, workers int) error {
 			continue
 		}
 		pl.Go(func(ctx context.Context) error {
+			if size, sum, ok := digests.lookup(f.Path); ok {
+				f.Size, f.SHA256 = size, sum
+				return nil
+			}
 			size, sum, err := hashFile(ctx, f.Path)
 			if err != nil {
 				return err
 			}
 			f.Size, f.SHA256 = size, sum
+			digests.store(f.Path, size, sum)
 			return nil
 		})
 	}

@@ -154,8 +154,8 @@ func buildInfo() BuildInfo {
 
 // resolvedManifest is the manifest as written plus defaults, with ${VAR}s
 // unexpanded and nothing that depends on where or how it ran: no output
-// path, no absolute input paths (inputs are identified by name, size and
-// SHA-256 in Provenance.Inputs).
+// path, no absolute input paths (reduced to their last element; inputs are
+// identified by name, size and SHA-256 in Provenance.Inputs).
 func (p *Plan) resolvedManifest() ([]byte, string) {
 	m := p.Manifest
 	type input struct {
@@ -170,9 +170,11 @@ func (p *Plan) resolvedManifest() ([]byte, string) {
 		Name    string         `json:"name"`
 		Options map[string]any `json:"options"`
 	}
+	// An absolute path says where the inputs were on one machine: keep
+	// only its last element.
 	rel := func(s string) string {
 		if filepath.IsAbs(s) {
-			return ""
+			return filepath.Base(s)
 		}
 		return filepath.ToSlash(s)
 	}
@@ -180,11 +182,7 @@ func (p *Plan) resolvedManifest() ([]byte, string) {
 	for _, in := range m.Inputs {
 		ri := input{Path: rel(in.Path), Name: in.Name, SHA256: in.SHA256, DedupWindow: in.DedupWindow, Reorder: in.Reorder}
 		for _, f := range in.Files {
-			if r := rel(f); r != "" {
-				ri.Files = append(ri.Files, r)
-			} else {
-				ri.Files = append(ri.Files, filepath.Base(f))
-			}
+			ri.Files = append(ri.Files, rel(f))
 		}
 		inputs = append(inputs, ri)
 	}

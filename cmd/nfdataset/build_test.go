@@ -80,6 +80,8 @@ func datasetFiles(t *testing.T, dir string) map[string]string {
 func TestBuildBadManifests(t *testing.T) {
 	blocker := filepath.Join(t.TempDir(), "a-file")
 	os.WriteFile(blocker, []byte("x"), 0o644)
+	notCapture := filepath.Join(t.TempDir(), "notes.pcap")
+	os.WriteFile(notCapture, []byte("these are notes, not packets"), 0o644)
 	tests := []struct {
 		name string
 		edit func(string) string
@@ -92,6 +94,9 @@ func TestBuildBadManifests(t *testing.T) {
 		{"sha256 mismatch", func(s string) string {
 			return strings.Replace(s, `*.pcap"`, "dhcp.pcap\"\nsha256 = \""+strings.Repeat("ab", 32)+"\"", 1)
 		}, "m.toml:7: input[0].sha256: dhcp.pcap has sha256 2471b5420bdac826eecf8f61a2bbb4a3eb20dbfab7c02ff2be502f349f368214, the manifest pins abab"},
+		{"not a capture", func(s string) string {
+			return strings.Replace(s, "CAPTURES/*.pcap", notCapture, 1)
+		}, "m.toml:6: input[0].path: " + notCapture + ": not a pcap or pcapng capture"},
 		{"unwritable output", func(s string) string {
 			return strings.Replace(s, `path = "OUT"`, `path = "`+blocker+`/out"`, 1)
 		}, "output.path: cannot create " + blocker + "/out: " + blocker + " is not a directory"},
