@@ -67,5 +67,15 @@
 // State.Data/State.SetData under the DissectorID register returned
 // (allocated only for flows that need it). Per-direction packet counters,
 // the first packet's 5-tuple and the address-based guess (State.ProtoByIP)
-// are already in State.
+// are already in State, as are the host-name rules (State.MatchHost) and
+// the server name (State.SetServerName). A dissector that has set its
+// protocol can bound its extra packets (State.SetExtraLimit) or, after
+// STARTTLS, hand the flow to TLS (State.SwitchToTLS). Give-up rules that
+// are not port guesses (STUN's) append to giveUpHooks from init.
+//
+// The caller's side (features/dpi.go) follows NFStream: the first packet
+// is always fed; later ones while Feed last returned true (or nothing is
+// detected); GiveUp after the n_dissections-th packet or at expiry when
+// nothing was found; then Result. ClientHello and ServerHello expose the
+// parsed TLS hellos (also QUIC's ClientHello) for JA4.
 package dpi

@@ -610,7 +610,7 @@ func parseCertificate(st *State, t *tlsFlow, m []byte, dtls bool) {
 		return
 	}
 	cl := int(be24(m[off:]))
-	if cl == 0 || m[off] != 0 || off+cl > hdr+certsLen+(hdr-4) {
+	if cl == 0 || m[off] != 0 || off+cl > hdr+certsLen {
 		return
 	}
 	off += 3

@@ -113,3 +113,22 @@ func FuzzTLS(f *testing.F) {
 		}
 	})
 }
+
+func TestTLSCertificateNames(t *testing.T) {
+	// No SNI: the application comes from the server certificate's subject.
+	c := newConv(6, 37821, 443)
+	pk := c.handshake()
+	for _, s := range tlsKakaoNoSNI {
+		dir := uint8(0)
+		if s.fromServer {
+			dir = 1
+		}
+		pk = append(pk, c.packet(dir, FlagACK, unhex(t, s.payload)))
+	}
+	f := feed(pk)
+	want := Result{Application: "TLS.KakaoTalk", Category: "Chat", Confidence: 6,
+		ClientFingerprint: "dff8a0aa1c904aaea76c5bf624e88333", ServerFingerprint: "4192c0a946c5bd9b544b4656d9f624a4"}
+	if diff := cmp.Diff(want, f.Result()); diff != "" {
+		t.Errorf("Result (-want +got):\n%s", diff)
+	}
+}
