@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/nfdataset/nfdataset/features"
@@ -24,10 +25,10 @@ import (
 //
 // Flows, in capture order (client 10.0.0.1 unless said otherwise):
 //
-//	TCP 40000→93.184.216.34:80   handshake, HTTP GET, 200 OK, FIN/ACK teardown
-//	UDP 53000→8.8.8.8:53         DNS query and answer for probe.example.com
+//	TCP 40000→93.184.216.34:80   handshake, HTTP GET www.google.com, 200 OK, FIN/ACK teardown
+//	UDP 53000→8.8.8.8:53         DNS query and answer for www.instagram.com
 //	ICMP echo →1.1.1.1            two requests, two replies
-//	TCP 40001→198.51.100.7:443   handshake, TLS ClientHello (SNI, ALPN), ServerHello-ish reply
+//	TCP 40001→198.51.100.7:443   handshake, TLS ClientHello (SNI www.youtube.com, ALPN), ServerHello reply
 //	UDP [2001:db8::1]:5353→[ff02::fb]:5353  one mDNS-like packet (IPv6)
 //	UDP 68→255.255.255.255:67    DHCP discover from 0.0.0.0
 //	TCP 40002→203.0.113.9:22     one packet, then another 300 s later (idle expiry: two flows)
@@ -39,7 +40,7 @@ func ProbeCapture() []byte {
 
 	// HTTP over TCP.
 	web := [4]byte{93, 184, 216, 34}
-	get := []byte("GET /index.html HTTP/1.1\r\nHost: probe.example.com\r\nUser-Agent: nfdataset-probe/1\r\nAccept: */*\r\n\r\n")
+	get := []byte("GET /index.html HTTP/1.1\r\nHost: www.google.com\r\nUser-Agent: nfdataset-probe/1\r\nAccept: */*\r\n\r\n")
 	resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n<html></html>")
 	p.tcp4(&t, 1000, cli, web, 40000, 80, 100, 0, flagSYN, nil)
 	p.tcp4(&t, 20000, web, cli, 80, 40000, 500, 101, flagSYN|flagACK, nil)
@@ -66,7 +67,7 @@ func ProbeCapture() []byte {
 
 	// TLS over TCP.
 	tlsSrv := [4]byte{198, 51, 100, 7}
-	hello := clientHello("probe.example.com")
+	hello := clientHello("www.youtube.com")
 	p.tcp4(&t, 3000, cli, tlsSrv, 40001, 443, 7000, 0, flagSYN, nil)
 	p.tcp4(&t, 30000, tlsSrv, cli, 443, 40001, 9000, 7001, flagSYN|flagACK, nil)
 	p.tcp4(&t, 200, cli, tlsSrv, 40001, 443, 7001, 9001, flagACK, nil)
@@ -74,7 +75,7 @@ func ProbeCapture() []byte {
 	p.tcp4(&t, 31000, tlsSrv, cli, 443, 40001, 9001, 7001+uint32(len(hello)), flagACK|flagPSH, serverHello())
 
 	// mDNS-like over IPv6.
-	p.udp6(&t, 700, [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 1}, [16]byte{0xff, 0x02, 15: 0xfb}, 5353, 5353, dnsMessage(0, true))
+	p.udp6(&t, 700, [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 1}, [16]byte{0xff, 0x02, 15: 0xfb}, 5353, 5353, dnsMessageFor(0, true, "probe._http._tcp.local"))
 
 	// DHCP discover.
 	p.udp4(&t, 800, [4]byte{}, [4]byte{255, 255, 255, 255}, 68, 67, dhcpDiscover())
@@ -205,13 +206,18 @@ func (p *probeWriter) udp6(t *int64, dt int64, src, dst [16]byte, sport, dport u
 }
 
 // dnsMessage is a query (or an answer with one A record) for
-// probe.example.com.
+// www.instagram.com.
 func dnsMessage(id uint16, answer bool) []byte {
+	return dnsMessageFor(id, answer, "www.instagram.com")
+}
+
+// dnsMessageFor is dnsMessage for another name.
+func dnsMessageFor(id uint16, answer bool, name string) []byte {
 	b := []byte{byte(id >> 8), byte(id), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0}
 	if answer {
 		b[2], b[3], b[7] = 0x81, 0x80, 1
 	}
-	for _, label := range []string{"probe", "example", "com"} {
+	for _, label := range strings.Split(name, ".") {
 		b = append(b, byte(len(label)))
 		b = append(b, label...)
 	}
