@@ -245,5 +245,3 @@ func contiguousMaskBits(m uint32) int {
 	}
 	return n
 }
-
-func (p *primitive) ipv6(a [16]byte) string { return netip.AddrFrom16(a).String() }

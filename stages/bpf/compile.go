@@ -279,6 +279,8 @@ func (lw lowering) primCond(p *primitive) *cond {
 	return &cond{kind: condFalse}
 }
 
+// directed combines the source and destination tests as the direction
+// qualifier asks.
 func directed(dir dirQual, src, dst *cond) *cond {
 	switch dir {
 	case dirSrc:
@@ -291,15 +293,18 @@ func directed(dir dirQual, src, dst *cond) *cond {
 	return or(src, dst)
 }
 
+// be32 reads a big-endian word, for the words of an IPv6 address.
 func be32(b []byte) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
-// program flattens c into tests with jump targets, emitting each operand
-// after its successors so that every jump goes to a lower index and
-// evaluation always ends. It returns the entry index (or a verdict).
+// program collects the tests of one lowered expression.
 type program struct{ insns []insn }
 
+// emit flattens c into tests whose outcomes jump to jt or jf, emitting
+// each operand after its successors so that every jump goes to a lower
+// index and evaluation always ends. It returns c's entry: an index, or a
+// verdict when c is constant.
 func (pr *program) emit(c *cond, jt, jf int32) int32 {
 	switch c.kind {
 	case condTrue:

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,13 +214,13 @@ func hostFilters(frames []capturedFrame) []string {
 			have6 = true
 			var a [16]byte
 			copy(a[:], fr.data[n+8:])
-			src := (&primitive{}).ipv6(a)
+			src := netip.AddrFrom16(a).String()
 			copy(a[:], fr.data[n+24:])
-			dst := (&primitive{}).ipv6(a)
+			dst := netip.AddrFrom16(a).String()
 			for i := 8; i < 16; i++ {
 				a[i] = 0
 			}
-			dstNet := (&primitive{}).ipv6(a) + "/64"
+			dstNet := netip.AddrFrom16(a).String() + "/64"
 			filters = append(filters, "host "+src, "ip6 src host "+src, "dst "+dst, "host "+src+" or "+dst,
 				"net "+dstNet, "ip6 and not dst net "+dstNet, "host "+src+" and (udp or tcp port 443)")
 		}
