@@ -2,6 +2,7 @@ package dpi
 
 import (
 	"bytes"
+	"strings"
 )
 
 // HTTP/1.x over TCP. A request line ("GET /x HTTP/1.1") or a response line
@@ -12,6 +13,11 @@ import (
 // 8 packets) until both a host name and a response status were seen.
 
 var (
+	protoNtop        = protoByName("ntop")
+	protoHTTPRPC     = protoByName("RPC")
+	protoOCSP        = protoByName("OCSP")
+	protoOokla       = protoByName("Ookla")
+	protoXiaomi      = protoByName("Xiaomi")
 	protoHTTP        = protoByName("HTTP")
 	protoHTTPProxy   = protoByName("HTTP_Proxy")
 	protoHTTPConnect = protoByName("HTTP_Connect")
@@ -30,11 +36,13 @@ type httpFlow struct {
 	method     bool // a known request method was recorded with the URL
 	respCode   int
 	ctSet      bool
+	url        string // nDPI's http.url: host and path of the first request
 	payloadPkt int
 }
 
 // httpLines is one packet's header lines as nDPI's line parser sees them.
 type httpLines struct {
+	method             []byte // set by the caller for a request line
 	line0              []byte
 	parsed             int
 	numHeaders         int
@@ -284,6 +292,7 @@ func httpCheck(p *Packet, st *State, h *httpFlow) Verdict {
 		}
 		httpAddConnection(st, h, protoHTTP)
 		parseHTTPLines(pl, &l)
+		l.method = pl[:off-1]
 		if l.respCode != 0 {
 			h.respCode = l.respCode
 		}
@@ -363,6 +372,19 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 	if !h.urlSet && len(url) > 0 && l.haveHost {
 		h.urlSet = true
 		h.method = true
+		// nDPI's URL: host then path (a proxy's absolute URL alone).
+		if !hasPrefixFold(url, "http://") {
+			h.url = string(l.host)
+		}
+		if string(l.host) != string(url) {
+			h.url += string(url)
+		}
+		if st.app != protoHTTPConnect && (hasPrefixFold(l.method, "RPC_IN_DATA") || hasPrefixFold(l.method, "RPC_OUT_DATA")) {
+			st.SetProtocol(protoHTTPRPC, st.app, ConfidenceDPI)
+		}
+	}
+	if l.haveServer && len(l.server) > 7 && string(l.server[:7]) == "ntopng " {
+		st.SetProtocol(protoNtop, protoHTTP, ConfidenceDPI)
 	}
 	if l.haveUA && len(l.ua) > 0 {
 		ua := l.ua
@@ -374,7 +396,14 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 			if i := bytes.IndexByte([]byte(st.ServerName), ':'); i >= 0 {
 				st.ServerName = st.ServerName[:i]
 			}
-			st.MatchHost(httpMaster(st), st.ServerName)
+			m := httpMaster(st)
+			if !st.MatchHost(m, st.ServerName) && h.url != "" &&
+				(strings.Contains(h.url, ":8080/downloading?n=0.") || strings.Contains(h.url, ":8080/upload?n=0.")) {
+				st.SetProtocol(protoOokla, m, ConfidenceDPI)
+			}
+			if strings.Contains(h.url, "micloud.xiaomi.net") {
+				st.SetProtocol(protoXiaomi, m, ConfidenceDPI)
+			}
 		}
 		if st.master != ProtoUnknown && st.master != protoHTTP && st.master != protoHTTPConnect && st.master != protoHTTPProxy {
 			httpAddConnection(st, h, st.app)
@@ -395,6 +424,9 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 			if c := httpContentCategory(l.content); c != "" {
 				st.category = c
 			}
+		}
+		if h.detected && len(l.content) > 17 && string(l.content[:17]) == "application/ocsp-" {
+			st.SetProtocol(protoOCSP, protoHTTP, ConfidenceDPI)
 		}
 	}
 	if h.method {
