@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"context"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,5 +72,50 @@ drop = ["src_mac", "dst_mac"]
 	}
 	if len(prov.Labelers) != 1 || prov.Labelers[0].Report == nil || prov.Derived == nil || len(prov.Inputs[1].Files) != 2 {
 		t.Errorf("provenance: labelers %+v, derived %+v, inputs %+v", prov.Labelers, prov.Derived, prov.Inputs)
+	}
+}
+
+func TestRowsPerFileAndStaleParts(t *testing.T) {
+	text := `[dataset]
+name = "parts"
+[[input]]
+path = "CAPTURES/*.pcap"
+[output]
+path = "OUT"
+rows_per_file = 5
+`
+	out := buildTestDataset(t, text, 1)
+	prov, err := ReadProvenance(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []int64
+	for _, f := range prov.Files {
+		rows = append(rows, f.Rows)
+	}
+	if diff := cmp.Diff([]int64{5, 5, 3}, rows); diff != "" {
+		t.Errorf("rows per file (-want +got):\n%s", diff)
+	}
+	if diffs, err := Verify(out, ""); err != nil || len(diffs) > 0 {
+		t.Errorf("verify: %v %v", diffs, err)
+	}
+	// Rebuild into the same directory with one file: the old parts go.
+	m, err := Parse("m.toml", filepath.Dir(out), []byte(strings.ReplaceAll(strings.ReplaceAll(text, "rows_per_file = 5", "rows_per_file = 0"), "CAPTURES", captures)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(context.Background(), m, PlanOptions{Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Build(context.Background(), p, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Computed != 0 || len(sum.Files) != 1 {
+		t.Errorf("rebuild: computed %d jobs, %d files", sum.Computed, len(sum.Files))
+	}
+	if diffs, err := Verify(out, ""); err != nil || len(diffs) > 0 {
+		t.Errorf("verify after rebuild: %v %v", diffs, err)
 	}
 }

@@ -83,6 +83,7 @@ func TestLoadErrors(t *testing.T) {
 		{"compression for csv", strings.Replace(minimal, "path = \"out\"", "path = \"out\"\nformat = \"csv\"\ncompression = \"zstd\"", 1), want{10, "output.compression", "only Parquet"}},
 		{"unknown column", strings.Replace(minimal, "path = \"out\"", "path = \"out\"\ndrop = [\"nope\"]", 1), want{9, "output.drop", "unknown column \"nope\""}},
 		{"label without kind", minimal + "[[label]]\ndefault = \"x\"\n", want{9, "label[0].kind", "missing"}},
+		{"label rule value", minimal + "[[label]]\nkind = \"rules\"\ndefault = \"B\"\n[[label.rule]]\nlabel = \"x\"\n[[label.rule]]\nlabel = \"y\"\ndst = \"not-an-ip\"\n", want{16, "label[0].rule[1].dst", "not-an-ip"}},
 		{"bad variable", strings.Replace(minimal, "path = \"out\"", "path = \"${1X}\"", 1), want{8, "output.path", "bad variable"}},
 	}
 	for _, tt := range tests {
