@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -367,6 +365,24 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	}
 	ext, _ := stages.FormatExtension(m.Output.Format)
 	prov.Files = plannedFiles(prov.Rows, m.Output.RowsPerFile, ext)
+	nfeat := len(feat)
+	if len(ls) > 0 {
+		// The labelers' reports belong in every file's metadata, but are
+		// only known after the last row: a first pass labels every row
+		// with labelers of its own and writes nothing.
+		dry, err := labelers.Build(m.Labels, m.Dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, job := range p.Jobs {
+			if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, dry, nfeat, sel, nil); err != nil {
+				return nil, nil, err
+			}
+		}
+		for i, l := range dry {
+			prov.Labelers[i].Report = l.Report()
+		}
+	}
 
 	sink, err := stages.NewPartitionedSink(m.Output.Format, p.OutDir, m.Output.RowsPerFile, stages.SinkOptions{
 		Compression: m.Output.Compression,
@@ -382,7 +398,6 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	if err := sink.Begin(outSchema); err != nil {
 		return fail(err)
 	}
-	nfeat := len(feat)
 	for i, job := range p.Jobs {
 		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, ls, nfeat, sel, sink); err != nil {
 			return fail(err)
@@ -392,7 +407,9 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		return fail(err)
 	}
 	for i, l := range ls {
-		prov.Labelers[i].Report = l.Report()
+		if got, _ := json.Marshal(l.Report()); string(got) != string(mustJSON(prov.Labelers[i].Report)) {
+			return fail(fmt.Errorf("internal error: labeler %s reported differently on two passes over the same rows", l.Name()))
+		}
 	}
 	// dataset.json marks a complete dataset: take the old one away before
 	// the new parts appear, and write the new one last.
@@ -470,6 +487,9 @@ func (p *Plan) assembleJob(ctx context.Context, job *Job, meta *jobMeta, cached,
 		copy(full[nfeat+1:], viewRec[nview:])
 		for i, j := range sel {
 			out[i] = full[j]
+		}
+		if sink == nil {
+			continue // the labelers' first pass
 		}
 		if err := sink.Write(out); err != nil {
 			return err
@@ -584,8 +604,7 @@ func (p *Progress) Snapshot() Snapshot {
 	return s
 }
 
-// digest returns the hex SHA-256 of b.
-func digest(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }
