@@ -259,6 +259,22 @@ func (st *State) SetServerName(name []byte) {
 	st.ServerName = string(b)
 }
 
+// moreGeneric reports whether a host match for next would replace the more
+// specific application prev (a certificate naming WhatsApp on a WhatsApp
+// call flow), which nDPI refuses.
+func moreGeneric(prev, next ProtoID) bool {
+	if prev == ProtoUnknown || prev == next {
+		return false
+	}
+	switch prev.Name() {
+	case "WhatsAppCall", "WhatsAppFiles":
+		return next.Name() == "WhatsApp"
+	case "FacebookVoip":
+		return next.Name() == "Facebook"
+	}
+	return false
+}
+
 // hostApp returns the application the host rules give a name: the rule's
 // application, or ProtoUnknown with ok for a category-only rule.
 func hostApp(host string) (ProtoID, bool) {
@@ -288,7 +304,7 @@ func (st *State) MatchHost(master ProtoID, host string) bool {
 		return true
 	}
 	r := hostRules.match(host)
-	if r == nil {
+	if r == nil || moreGeneric(st.app, r.app) {
 		return false
 	}
 	st.SetProtocol(r.app, master, ConfidenceDPI)
