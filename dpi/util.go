@@ -126,3 +126,10 @@ func ndpiDirection(p *Packet) uint8 {
 	}
 	return 0
 }
+
+// seenTCPHandshake approximates nDPI's "seen flow beginning" from the TCP
+// flags seen so far: a SYN and an ACK from each side (SYN, SYN+ACK, ACK).
+func seenTCPHandshake(st *State) bool {
+	const want = FlagSYN | FlagACK
+	return st.TCPFlagsSeen(0)&want == want && st.TCPFlagsSeen(1)&want == want
+}
