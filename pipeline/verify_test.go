@@ -7,9 +7,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func num(f float64) Cell                         { return Cell{IsNum: true, Num: f} }
-func str(s string) Cell                          { return Cell{Str: s} }
-func list(l ...float64) Cell                     { return Cell{IsList: true, List: l} }
+func num(f float64) Cell                           { return Cell{IsNum: true, Num: f} }
+func str(s string) Cell                            { return Cell{Str: s} }
+func list(l ...float64) Cell                       { return Cell{IsList: true, List: l} }
 func mkTable(cols []string, rows ...[]Cell) *Table { return &Table{Columns: cols, Rows: rows} }
 
 func TestCellsEqual(t *testing.T) {
