@@ -290,12 +290,21 @@ func (f *Flow) Result() Result {
 			r.IsGuessed = 1
 		}
 	}
-	r.ServerName = st.ServerName
+	// NFStream copies the fields into fixed C buffers.
+	r.Application = clip(r.Application, 39)
+	r.ServerName = clip(st.ServerName, 79)
 	r.ClientFingerprint = st.ClientFingerprint
 	r.ServerFingerprint = st.ServerFingerprint
-	r.UserAgent = st.UserAgent
-	r.ContentType = st.ContentType
+	r.UserAgent = clip(st.UserAgent, 255)
+	r.ContentType = clip(st.ContentType, 63)
 	return r
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 // appName builds NFStream's application_name from nDPI's (master, app).
