@@ -29,6 +29,18 @@ func TestDNS(t *testing.T) {
 		payloads: []string{mdnsQuery},
 		cport:    5353, sport: 5353, dst: "224.0.0.251",
 		want: Result{Application: "MDNS", Category: "Network", Confidence: 6, ServerName: "_raop._tcp.local"},
+	}, {
+		name:     "LLMNR query (1kxun.pcap)",
+		payloads: []string{llmnrQuery},
+		cport:    59571, sport: 5355, dst: "224.0.0.252",
+		want: Result{Application: "LLMNR", Category: "Network", Confidence: 6, ServerName: "jason-pc"},
+	}, {
+		// Flags set and sent to a unicast address: nDPI rejects it, the
+		// port guess remains.
+		name:     "LLMNR with flags to a unicast address",
+		payloads: []string{llmnrQuery[:4] + "8000" + llmnrQuery[8:]},
+		cport:    59571, sport: 5355, dst: "192.168.5.1",
+		want: Result{Application: "LLMNR", Category: "Network", IsGuessed: 1, Confidence: 1},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,6 +74,7 @@ func FuzzDNS(f *testing.F) {
 	f.Add(unhex(f, dnsQuerySkype))
 	f.Add(unhex(f, dnsResponseSkype))
 	f.Add(unhex(f, mdnsQuery))
+	f.Add(unhex(f, llmnrQuery))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, port := range []uint16{53, 5353, 5355} {
 			for _, proto := range []uint8{17, 6} {
