@@ -19,7 +19,7 @@ const (
 // Packet is one packet of a flow as the engine sees it. The engine and the
 // dissectors read it during Feed only and never keep it or its bytes.
 type Packet struct {
-	IP               []byte     // captured bytes from the IP header on (may include trailer padding)
+	IP               []byte     // captured bytes from the IP header on (may include trailer padding); nil: checks skipped
 	Payload          []byte     // transport payload (captured part)
 	Direction        uint8      // 0 = flow's src→dst, 1 = reverse
 	Protocol         uint8      // IP protocol (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …)
@@ -130,9 +130,14 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 	return st.extra >= 0
 }
 
-// nDPIAccepts reports whether nDPI's packet initialisation accepts p.
+// nDPIAccepts reports whether nDPI's packet initialisation accepts p. A
+// packet without IP bytes (a caller that only has payloads) is accepted
+// as is; TCP sequence tracking is then skipped too.
 func nDPIAccepts(p *Packet) bool {
 	ip := p.IP
+	if len(ip) == 0 {
+		return true
+	}
 	if len(ip) < 20 {
 		return false
 	}
