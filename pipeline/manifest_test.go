@@ -269,3 +269,17 @@ dst = "b"
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestShippedManifestsLoad: every manifest in manifests/ passes the
+// manifest checks (their inputs may be absent here).
+func TestShippedManifestsLoad(t *testing.T) {
+	paths, _ := filepath.Glob("../manifests/*.toml")
+	if len(paths) == 0 {
+		t.Fatal("no manifests")
+	}
+	for _, p := range paths {
+		if _, err := Load(p); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+}
