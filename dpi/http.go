@@ -76,7 +76,7 @@ func hasPrefixFold(b []byte, p string) bool {
 
 // httpURLOffset returns where the URL starts after a known method, or 0.
 func httpURLOffset(pl []byte) int {
-	if len(pl) == 0 || bytes.IndexByte([]byte("CDGHOPR"), pl[0]) < 0 {
+	if len(pl) == 0 || strings.IndexByte("CDGHOPR", pl[0]) < 0 {
 		return 0
 	}
 	for _, m := range httpMethods {
@@ -393,7 +393,7 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 	if l.haveHost {
 		st.SetServerName(l.host)
 		if h.stage == 0 || (h.urlSet && h.detected) {
-			if i := bytes.IndexByte([]byte(st.ServerName), ':'); i >= 0 {
+			if i := strings.IndexByte(st.ServerName, ':'); i >= 0 {
 				st.ServerName = st.ServerName[:i]
 			}
 			m := httpMaster(st)
@@ -437,7 +437,22 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 // ncaseEq is C's strncasecmp(a, b, len(a)) == 0 for a without NUL bytes:
 // a must equal the first len(a) bytes of b, and not be longer than b.
 func ncaseEq(a []byte, b string) bool {
-	return len(a) <= len(b) && hasPrefixFold([]byte(b), string(a))
+	if len(a) > len(b) {
+		return false
+	}
+	for i, c := range a {
+		d := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if d >= 'A' && d <= 'Z' {
+			d += 'a' - 'A'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
 }
 
 // httpContentCategory is nDPI's category from a response Content-Type:
@@ -488,11 +503,11 @@ func httpContentCategory(ct []byte) string {
 		n := min(len(ct), 5)
 		switch ct[0] {
 		case 'a':
-			if hasPrefixFold([]byte("audio"), string(ct[:n])) {
+			if ncaseEq(ct[:n], "audio") {
 				cat = "Media"
 			}
 		case 'v':
-			if hasPrefixFold([]byte("video"), string(ct[:n])) {
+			if ncaseEq(ct[:n], "video") {
 				cat = "Media"
 			}
 		}
