@@ -1,6 +1,11 @@
 package dpi
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,4 +85,105 @@ func FuzzQUIC(f *testing.F) {
 		quicTransportParams(&st, b, true)
 		quicTransportParams(&st, b, false)
 	})
+}
+
+// TestQUICv1InitialKeys checks the key schedule against RFC 9001,
+// Appendix A.1 (client Initial keys for DCID 0x8394c8f03e515708).
+func TestQUICv1InitialKeys(t *testing.T) {
+	dcid := unhex(t, "8394c8f03e515708")
+	initial, err := hkdf.Extract(sha256.New, dcid, quicSalt(qV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := hkdfLabel(initial, "client in", 32)
+	got := map[string]string{
+		"client": hex.EncodeToString(client),
+		"key":    hex.EncodeToString(hkdfLabel(client, "quic key", 16)),
+		"iv":     hex.EncodeToString(hkdfLabel(client, "quic iv", 12)),
+		"hp":     hex.EncodeToString(hkdfLabel(client, "quic hp", 16)),
+	}
+	want := map[string]string{
+		"client": "c00cf151ca5be075ed0ebfb5c80323c42d6b7db67881289af4008f1f6c357aea",
+		"key":    "1f369613dd76d5467730efcbe3b1a22d",
+		"iv":     "fa044b2f42a3fd3b46fb255c",
+		"hp":     "9f50449e04a0e810283a1e9933adedd2",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+}
+
+// sealInitial builds a client Initial packet of version v carrying frames
+// (padded to 1200 bytes), protected with the version's Initial keys.
+func sealInitial(t *testing.T, v uint32, dcid, frames []byte) []byte {
+	t.Helper()
+	initial, _ := hkdf.Extract(sha256.New, dcid, quicSalt(v))
+	client := hkdfLabel(initial, "client in", 32)
+	kl, il, hl := "quic key", "quic iv", "quic hp"
+	if v == qV2d {
+		kl, il, hl = "quicv2 key", "quicv2 iv", "quicv2 hp"
+	}
+	key, iv, hp := hkdfLabel(client, kl, 16), hkdfLabel(client, il, 12), hkdfLabel(client, hl, 16)
+	first := byte(0xc3) // long header, Initial, 4-byte packet number
+	if v == qV2d {
+		first = 0xd3 // QUIC v2 draft: Initial is type 1
+	}
+	hdr := []byte{first, byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v), byte(len(dcid))}
+	hdr = append(hdr, dcid...)
+	hdr = append(hdr, 0, 0) // no source connection id, no token
+	payload := append([]byte(nil), frames...)
+	for len(payload) < 1200 {
+		payload = append(payload, 0)
+	}
+	n := 4 + len(payload) + 16
+	hdr = append(hdr, 0x40|byte(n>>8), byte(n))
+	pnOff := len(hdr)
+	hdr = append(hdr, 0, 0, 0, 2) // packet number 2
+	block, _ := aes.NewCipher(key)
+	aead, _ := cipher.NewGCM(block)
+	nonce := append([]byte(nil), iv...)
+	nonce[11] ^= 2
+	pkt := aead.Seal(append([]byte(nil), hdr...), nonce, payload, hdr)
+	hpc, _ := aes.NewCipher(hp)
+	var mask [16]byte
+	hpc.Encrypt(mask[:], pkt[pnOff+4:pnOff+20])
+	pkt[0] ^= mask[0] & 0x0f
+	for i := 0; i < 4; i++ {
+		pkt[pnOff+i] ^= mask[1+i]
+	}
+	return pkt
+}
+
+func TestQUICVersionsRoundTrip(t *testing.T) {
+	// The ClientHello of quic-27.pcap, re-sent as v1 and v2-draft Initials in
+	// one CRYPTO frame, and split over two datagrams.
+	var st State
+	var qs *quicState
+	clear := quicClearPayload(unhex(t, quicDraft27Initial), 0xff00001b)
+	ch := quicCryptoData(&st, &qs, 0xff00001b, clear)
+	if ch == nil {
+		t.Fatal("no ClientHello in the draft-27 seed")
+	}
+	frame := func(off int, b []byte) []byte {
+		f := []byte{0x06, 0x40 | byte(off>>8), byte(off), 0x40 | byte(len(b)>>8), byte(len(b))}
+		return append(f, b...)
+	}
+	dcid := unhex(t, "8394c8f03e515708")
+	for _, v := range []uint32{qV1, qV2d} {
+		for _, split := range []bool{false, true} {
+			c := newConv(17, 50000, 443)
+			var pk []*Packet
+			if split {
+				pk = append(pk, c.packet(0, 0, sealInitial(t, v, dcid, frame(0, ch[:100]))),
+					c.packet(0, 0, sealInitial(t, v, dcid, frame(100, ch[100:]))))
+			} else {
+				pk = append(pk, c.packet(0, 0, sealInitial(t, v, dcid, frame(0, ch))))
+			}
+			f := feed(pk)
+			r := f.Result()
+			if r.Application != "QUIC.Google" || r.ServerName != "play.google.com" || r.ClientFingerprint != "1e022f87823477abd6a79c31d70062d7" {
+				t.Errorf("version %#x split=%v: %+v", v, split, r)
+			}
+		}
+	}
 }
