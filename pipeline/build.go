@@ -182,13 +182,16 @@ func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(s
 	}
 	defer raw.Close()
 	var src stages.Source = raw
-	if job.Input.Reorder {
-		src = newReorderSource(src)
-	}
+	// editcap -D, then reordercap: the order of the usual clean-up.
 	var dedup *dedupSource
 	if job.Input.DedupWindow > 0 {
 		dedup = newDedupSource(src, int(job.Input.DedupWindow))
 		src = dedup
+	}
+	if job.Input.Reorder {
+		ro := newReorderSource(src, cacheDir(p.OutDir))
+		defer ro.Close() // removes its spill file; closing raw twice is harmless
+		src = ro
 	}
 	prog.track(job, src)
 

@@ -119,3 +119,36 @@ rows_per_file = 5
 		t.Errorf("verify after rebuild: %v %v", diffs, err)
 	}
 }
+
+// TestCleanUp: dedup_window removes a capture's repeated copy; reorder
+// puts a later file's earlier frames first.
+func TestCleanUp(t *testing.T) {
+	rows := func(inputs string) ([][]Cell, *Provenance) {
+		out := buildTestDataset(t, "[dataset]\nname = \"c\"\n"+inputs+"[output]\npath = \"OUT\"\nformat = \"csv\"\n", 1)
+		tbl, err := ReadDataset(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov, err := ReadProvenance(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range tbl.Rows {
+			r[len(r)-1] = Cell{} // source
+		}
+		return tbl.Rows, prov
+	}
+	once, _ := rows("[[input]]\npath = \"CAPTURES/dhcp.pcap\"\n")
+	deduped, prov := rows("[[input]]\nfiles = [\"CAPTURES/dhcp.pcap\", \"CAPTURES/dhcp.pcap\"]\ndedup_window = 10\n")
+	if diff := cmp.Diff(once, deduped); diff != "" {
+		t.Errorf("dhcp.pcap twice, deduplicated (-once +twice):\n%s", diff)
+	}
+	if got := prov.Inputs[0].Stats.Duplicates; got != 4 {
+		t.Errorf("duplicates dropped: %d, want 4", got)
+	}
+	inOrder, _ := rows("[[input]]\nfiles = [\"CAPTURES/dhcp.pcap\", \"CAPTURES/dns_ambiguous_names.pcap\"]\n")
+	reordered, _ := rows("[[input]]\nfiles = [\"CAPTURES/dns_ambiguous_names.pcap\", \"CAPTURES/dhcp.pcap\"]\nreorder = true\n")
+	if diff := cmp.Diff(inOrder, reordered); diff != "" {
+		t.Errorf("reordered (-in order +reordered):\n%s", diff)
+	}
+}

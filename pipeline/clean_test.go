@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,11 +63,15 @@ func TestDedup(t *testing.T) {
 		want    [][2]int64
 		dropped uint64
 	}{
-		// window 1: only a frame equal to the one just before is dropped.
-		{1, [][2]int64{{1, 'a'}, {3, 'b'}, {4, 'c'}, {5, 'a'}, {6, 'c'}}, 2},
-		// window 3: 'a' at 5 is within 3 of the 'a' at 2 (a dropped frame
-		// still enters the window, as in editcap).
-		{3, [][2]int64{{1, 'a'}, {3, 'b'}, {4, 'c'}}, 4},
+		// editcap -D 1 compares with no frame at all.
+		{1, in, 0},
+		// -D 2: only a frame equal to the one just before is dropped.
+		{2, [][2]int64{{1, 'a'}, {3, 'b'}, {4, 'c'}, {5, 'a'}, {6, 'c'}}, 2},
+		// -D 4: the 'a' at 5 is among the 3 frames before it (the 'a' at 2:
+		// a dropped frame still enters the window, as in editcap).
+		{4, [][2]int64{{1, 'a'}, {3, 'b'}, {4, 'c'}}, 4},
+		// -D 3: the 'a' at 5 is not (frames 3 and 4 only).
+		{3, [][2]int64{{1, 'a'}, {3, 'b'}, {4, 'c'}, {5, 'a'}}, 3},
 	}
 	for _, tt := range tests {
 		d := newDedupSource(frames(in...), tt.window)
@@ -81,14 +87,29 @@ func TestDedup(t *testing.T) {
 
 func TestReorder(t *testing.T) {
 	damage := errors.New("damaged")
-	src := frames([2]int64{3, 'a'}, [2]int64{1, 'b'}, [2]int64{3, 'c'}, [2]int64{2, 'd'}, [2]int64{1, 'e'})
-	src.err = damage
-	got, err := drain(newReorderSource(src))
 	want := [][2]int64{{1, 'b'}, {1, 'e'}, {2, 'd'}, {3, 'a'}, {3, 'c'}}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-	if err != damage {
-		t.Errorf("error %v, want the source's damage after the frames", err)
+	for _, memory := range []int64{1 << 20, 2} { // in memory; spilled after two bytes
+		t.Run(fmt.Sprint(memory), func(t *testing.T) {
+			defer func(m int64) { reorderMemory = m }(reorderMemory)
+			reorderMemory = memory
+			src := frames([2]int64{3, 'a'}, [2]int64{1, 'b'}, [2]int64{3, 'c'}, [2]int64{2, 'd'}, [2]int64{1, 'e'})
+			src.err = damage
+			dir := t.TempDir()
+			r := newReorderSource(src, dir)
+			got, err := drain(r)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if err != damage {
+				t.Errorf("error %v, want the source's damage after the frames", err)
+			}
+			if spilled := r.spill != nil; spilled != (memory == 2) {
+				t.Errorf("spilled %t", spilled)
+			}
+			r.Close()
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("left %v", left)
+			}
+		})
 	}
 }

@@ -34,8 +34,8 @@ var manifestKeys = []KeyDoc{
 	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},
 	{Table: "input", Key: "name", Type: "string", Default: "the file name", Doc: "the value of the `source` column for this input's flows; must be unique; not allowed with a glob matching several files"},
 	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},
-	{Table: "input", Key: "dedup_window", Type: "integer", Default: "0", Doc: "drop a frame whose captured bytes equal those of one of the previous N frames (as `editcap -D N+1`, whose window counts the current frame); 0 keeps every frame; at most 1000000"},
-	{Table: "input", Key: "reorder", Type: "boolean", Default: "false", Doc: "sort frames by capture time before metering (as `reordercap`; stable for equal times); runs before dedup_window; holds the capture in memory"},
+	{Table: "input", Key: "dedup_window", Type: "integer", Default: "0", Doc: "remove duplicate frames exactly as `editcap -D N`: a frame whose captured bytes equal those of one of the N−1 frames before it is dropped (editcap's window counts the current frame); 0 (or 1) keeps every frame; at most 1000000; runs before reorder"},
+	{Table: "input", Key: "reorder", Type: "boolean", Default: "false", Doc: "sort frames by capture time before metering (as `reordercap`; stable for equal times); runs after dedup_window; holds the capture in memory"},
 
 	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
 	{Table: "streamer", Key: "bpf_filter", Type: "string", Default: `""`, Doc: "BPF filter (tcpdump syntax) applied before metering; empty keeps every frame", NFStream: "bpf_filter"},

@@ -415,7 +415,7 @@ func (p *Plan) featureSets() error {
 
 // cacheVersion changes whenever the cached record layout or the meaning of
 // a cache key changes.
-const cacheVersion = 1
+const cacheVersion = 2
 
 // cacheKey covers everything a job's records depend on: the input bytes,
 // the clean-up, the metering parameters and each feature set's identity.
