@@ -8,9 +8,14 @@
 // from a small probe capture built into the binary.
 //
 //	m, err := pipeline.Load("manifests/quickstart.toml")
-//	if err != nil { … } // a *ManifestError: file, line, key
-//	sum, err := pipeline.Build(ctx, m, pipeline.BuildOptions{Jobs: 4})
+//	if err != nil { … } // *ManifestErrors: file, line, key
+//	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{})
+//	sum, err := pipeline.Build(ctx, plan, pipeline.BuildOptions{Jobs: 4})
 //
-// May import: stages/, features/, labelers/, meter/ (types only), conc,
-// BurntSushi/toml, parquet-go and the standard library.
+// Manifest keys, layout, determinism, provenance and caching are documented
+// in docs/manifest.md, whose key reference is generated from manifestKeys.
+//
+// May import: stages/ (and stages/bpf), features/, labelers/, conc,
+// BurntSushi/toml, parquet-go (reading datasets back) and the standard
+// library.
 package pipeline
