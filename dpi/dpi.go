@@ -295,15 +295,33 @@ func (f *Flow) Result() Result {
 			r.IsGuessed = 1
 		}
 	}
-	// NFStream copies the fields into fixed C buffers.
+	// NFStream copies the fields into fixed C buffers, and the fingerprint,
+	// user-agent and content-type columns only for some protocol families
+	// (first match of DHCP, HTTP, SSH, the TLS family; master or app).
 	r.Application = clip(r.Application, 39)
 	r.ServerName = clip(st.ServerName, 79)
-	r.ClientFingerprint = st.ClientFingerprint
-	r.ServerFingerprint = st.ServerFingerprint
-	r.UserAgent = clip(st.UserAgent, 255)
-	r.ContentType = clip(st.ContentType, 63)
+	is := func(p ProtoID) bool { return st.master == p || st.app == p }
+	switch {
+	case is(protoDHCPFamily):
+		r.ClientFingerprint = st.ClientFingerprint
+	case is(protoHTTP):
+		r.UserAgent = clip(st.UserAgent, 255)
+		r.ContentType = clip(st.ContentType, 63)
+	case is(protoSSHFamily):
+		r.ClientFingerprint = st.ClientFingerprint
+		r.ServerFingerprint = st.ServerFingerprint
+	case is(protoTLS) || is(protoDTLS) || is(protoSMTPS) || is(protoIMAPS) || is(protoPOPS) || is(protoQUIC):
+		r.ClientFingerprint = st.ClientFingerprint
+		r.ServerFingerprint = st.ServerFingerprint
+		r.UserAgent = clip(st.UserAgent, 255)
+	}
 	return r
 }
+
+var (
+	protoDHCPFamily = protoByName("DHCP")
+	protoSSHFamily  = protoByName("SSH")
+)
 
 func clip(s string, n int) string {
 	if len(s) > n {
