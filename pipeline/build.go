@@ -231,7 +231,14 @@ func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(s
 		},
 		Sink: recordSink{rw},
 		OnWarning: func(err error) {
-			warnings = append(warnings, err.Error())
+			// dataset.json names files by base name only: a warning must
+			// not carry the machine's directories.
+			msg := err.Error()
+			var ce *stages.CorruptError
+			if errors.As(err, &ce) {
+				msg = fmt.Sprintf("%s: packet %d: %v", filepath.Base(ce.File), ce.Packet, ce.Err)
+			}
+			warnings = append(warnings, msg)
 			if warn != nil {
 				warn(job.Name, err)
 			}

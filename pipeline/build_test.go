@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -150,5 +151,25 @@ func TestCleanUp(t *testing.T) {
 	reordered, _ := rows("[[input]]\nfiles = [\"CAPTURES/dns_ambiguous_names.pcap\", \"CAPTURES/dhcp.pcap\"]\nreorder = true\n")
 	if diff := cmp.Diff(inOrder, reordered); diff != "" {
 		t.Errorf("reordered (-in order +reordered):\n%s", diff)
+	}
+}
+
+// TestDamagedCaptureWarning: a truncated capture keeps its flows, and the
+// warning in dataset.json names the file without its directory.
+func TestDamagedCaptureWarning(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(captures, "google_ssl.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "cut.pcap"), data[:len(data)-100], 0o644)
+	out := buildTestDataset(t, "[dataset]\nname = \"w\"\n[[input]]\npath = \""+dir+"/cut.pcap\"\n[output]\npath = \"OUT\"\n", 1)
+	prov, err := ReadProvenance(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := prov.Inputs[0].Warnings
+	if len(w) != 1 || !strings.HasPrefix(w[0], "cut.pcap: packet ") || strings.Contains(w[0], dir) || prov.Rows != 1 {
+		t.Errorf("warnings %q, rows %d", w, prov.Rows)
 	}
 }
