@@ -217,7 +217,9 @@ func dissectTLSTCP(p *Packet, st *State) Verdict {
 	} else {
 		t.buf[d] = t.buf[d][:0]
 	}
-	if t.certDone || (wrong && (st.app != ProtoUnknown || st.master != ProtoUnknown)) {
+	// nDPI ends extra dissection here, but before detection it only stops
+	// looking at this packet: later records may still identify TLS.
+	if (t.certDone || wrong) && (st.app != ProtoUnknown || st.master != ProtoUnknown) {
 		return tlsStop(st)
 	}
 	return NeedMore
