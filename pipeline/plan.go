@@ -426,6 +426,9 @@ func (p *Plan) cacheKey(job *Job) string {
 	for _, f := range job.Files {
 		sums = append(sums, f.SHA256)
 	}
+	// n_meters and snapshot_length never change a flow.
+	streamer := p.Manifest.Streamer
+	streamer.NMeters, streamer.SnapshotLength = 0, 0
 	key := struct {
 		Cache       int              `json:"cache"`
 		Version     string           `json:"nfdataset"`
@@ -434,7 +437,7 @@ func (p *Plan) cacheKey(job *Job) string {
 		Reorder     bool             `json:"reorder"`
 		Streamer    StreamerParams   `json:"streamer"`
 		Features    []FeatureSetInfo `json:"feature_sets"`
-	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, p.Manifest.Streamer, p.FeatureSets}
+	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, streamer, p.FeatureSets}
 	b, _ := json.Marshal(key)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
