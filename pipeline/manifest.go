@@ -187,7 +187,7 @@ func (m *Manifest) decodeInputs(root *table) {
 		}
 		return
 	}
-	for i, t := range tabs {
+	for _, t := range tabs {
 		in := Input{Key: t.path, Line: root.d.lines.line(t.path)}
 		in.Path = t.str("path", "")
 		files, hasFiles := t.strings("files")
@@ -221,7 +221,6 @@ func (m *Manifest) decodeInputs(root *table) {
 			}
 		}
 		t.done(docKeys("input")...)
-		_ = i
 		m.Inputs = append(m.Inputs, in)
 	}
 }
@@ -239,13 +238,12 @@ func (m *Manifest) decodeStreamer(root *table) {
 	s.DecodeTunnels = t.boolean("decode_tunnels", s.DecodeTunnels)
 	s.BPFFilter = t.str("bpf_filter", s.BPFFilter)
 	s.SnapshotLength = t.integer("snapshot_length", s.SnapshotLength, 1, math.MaxInt32)
-	const maxTimeout = math.MaxUint64 / 1000
-	s.IdleTimeout = t.integer("idle_timeout", s.IdleTimeout, 0, math.MaxInt64)
-	s.ActiveTimeout = t.integer("active_timeout", s.ActiveTimeout, 0, math.MaxInt64)
+	const maxTimeout = math.MaxUint64 / 1000 // NFStream: value×1000 ≤ 2^64−1
+	s.IdleTimeout = t.integer("idle_timeout", s.IdleTimeout, 0, maxTimeout)
+	s.ActiveTimeout = t.integer("active_timeout", s.ActiveTimeout, 0, maxTimeout)
 	s.AccountingMode = t.integer("accounting_mode", s.AccountingMode, 0, 3)
 	s.MaxNFlows = t.integer("max_nflows", s.MaxNFlows, 0, math.MaxInt64)
 	s.NMeters = t.integer("n_meters", s.NMeters, 0, 1024)
-	_ = maxTimeout
 	if s.BPFFilter != "" {
 		if err := checkBPF(s.BPFFilter); err != nil {
 			t.d.wrap(t.key("bpf_filter"), err)
