@@ -31,6 +31,8 @@ import (
 //	TCP 40001→198.51.100.7:443   handshake, TLS ClientHello (SNI www.youtube.com, ALPN), ServerHello reply
 //	UDP [2001:db8::1]:5353→[ff02::fb]:5353  one mDNS-like packet (IPv6)
 //	UDP 68→255.255.255.255:67    DHCP discover from 0.0.0.0
+//	UDP 123→192.0.2.123:123      NTP request and reply in VLAN 42
+//	GTP-U 2152→198.51.100.20     a DNS query from 172.16.0.5 inside a GTP-U tunnel
 //	TCP 40002→203.0.113.9:22     one packet, then another 300 s later (idle expiry: two flows)
 func ProbeCapture() []byte {
 	var p probeWriter
@@ -79,6 +81,19 @@ func ProbeCapture() []byte {
 
 	// DHCP discover.
 	p.udp4(&t, 800, [4]byte{}, [4]byte{255, 255, 255, 255}, 68, 67, dhcpDiscover())
+
+	// An 802.1Q-tagged NTP exchange (VLAN 42).
+	ntp := make([]byte, 48)
+	ntp[0] = 0x23 // v4, client
+	tag := []byte{0x00, 42, 0x08, 0x00}
+	p.frame(&t, 500, true, 0x8100, append(append([]byte{}, tag...), ipv4(cli, [4]byte{192, 0, 2, 123}, 17, udpDatagram(123, 123, ntp))...))
+	ntp[0] = 0x24 // v4, server
+	p.frame(&t, 4000, false, 0x8100, append(append([]byte{}, tag...), ipv4([4]byte{192, 0, 2, 123}, cli, 17, udpDatagram(123, 123, ntp))...))
+
+	// A GTP-U tunnel (UDP 2152, TEID 7) carrying a DNS query.
+	inner := ipv4([4]byte{172, 16, 0, 5}, dns, 17, udpDatagram(50000, 53, dnsMessageFor(0x77, false, "gtp.example.net")))
+	gtp := []byte{0x30, 0xff, byte(len(inner) >> 8), byte(len(inner)), 0, 0, 0, 7}
+	p.udp4(&t, 600, cli, [4]byte{198, 51, 100, 20}, 2152, 2152, append(gtp, inner...))
 
 	// Idle expiry: one SSH flow split in two by a 300 s gap.
 	ssh := [4]byte{203, 0, 113, 9}
