@@ -387,8 +387,8 @@ func parseClientHello(st *State, t *tlsFlow, m []byte, base, sidLen int, version
 	}
 	validJA3 := true
 	// JA3 lists (GREASE values removed).
-	var ja3Ciphers, ja3Ext, ja3Groups [128]uint16
-	var ja3PF [32]uint8
+	var ja3Ciphers, ja3Ext, ja3Groups [512]uint16 // nDPI keeps at most 512 of each
+	var ja3PF [512]uint8
 	nc, ne, ng, npf := 0, 0, 0, 0
 	if cipherOff+cipherLen <= total-1 {
 		for i := 0; i+1 < cipherLen && cipherOff+i+1 < total; i += 2 {
@@ -527,36 +527,29 @@ func parseClientHello(st *State, t *tlsFlow, m []byte, base, sidLen int, version
 	if !validJA3 {
 		return
 	}
-	var buf [1536]byte
-	s := strconv.AppendUint(buf[:0], uint64(version), 10)
-	s = append(s, ',')
-	for i := 0; i < nc; i++ {
-		if i > 0 {
-			s = append(s, '-')
+	// nDPI prints JA3 into a 1024-byte buffer and stops a list at the first
+	// element that does not fit; the MD5 covers the C string left there.
+	var j ja3Writer
+	j.write(append(strconv.AppendUint(j.piece[:0], uint64(version), 10), ','))
+	list := func(n int, at func(int) uint64) {
+		for i := 0; i < n; i++ {
+			p := j.piece[:0]
+			if i > 0 {
+				p = append(p, '-')
+			}
+			if !j.write(strconv.AppendUint(p, at(i), 10)) {
+				break
+			}
 		}
-		s = strconv.AppendUint(s, uint64(ja3Ciphers[i]), 10)
 	}
-	s = append(s, ',')
-	for i := 0; i < ne; i++ {
-		if i > 0 {
-			s = append(s, '-')
-		}
-		s = strconv.AppendUint(s, uint64(ja3Ext[i]), 10)
-	}
-	s = append(s, ',')
-	for i := 0; i < ng; i++ {
-		if i > 0 {
-			s = append(s, '-')
-		}
-		s = strconv.AppendUint(s, uint64(ja3Groups[i]), 10)
-	}
-	s = append(s, ',')
-	for i := 0; i < npf; i++ {
-		if i > 0 {
-			s = append(s, '-')
-		}
-		s = strconv.AppendUint(s, uint64(ja3PF[i]), 10)
-	}
+	list(nc, func(i int) uint64 { return uint64(ja3Ciphers[i]) })
+	j.write([]byte{','})
+	list(ne, func(i int) uint64 { return uint64(ja3Ext[i]) })
+	j.write([]byte{','})
+	list(ng, func(i int) uint64 { return uint64(ja3Groups[i]) })
+	j.write([]byte{','})
+	list(npf, func(i int) uint64 { return uint64(ja3PF[i]) })
+	s := j.cstring()
 	st.ClientFingerprint = md5Hex(s)
 }
 
@@ -755,3 +748,28 @@ func certAltNames(st *State, t *tlsFlow, m []byte, i int) int {
 	}
 	return i
 }
+
+// ja3Writer reproduces nDPI's bounded JA3 string: each piece is written as
+// snprintf would at the current length (truncated, NUL-terminated) and the
+// length advances only when the whole piece fit.
+type ja3Writer struct {
+	buf   [1024]byte
+	n     int // accepted length
+	end   int // strlen of the buffer after the last write
+	piece [32]byte
+}
+
+// write stores one piece, reporting whether it fit whole.
+func (j *ja3Writer) write(piece []byte) bool {
+	w := min(len(piece), len(j.buf)-j.n-1)
+	copy(j.buf[j.n:], piece[:w])
+	j.end = j.n + w
+	if j.n+len(piece) < len(j.buf) {
+		j.n += len(piece)
+		return true
+	}
+	return false
+}
+
+// cstring is the string C would see in the buffer.
+func (j *ja3Writer) cstring() []byte { return j.buf[:j.end] }

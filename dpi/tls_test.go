@@ -1,6 +1,7 @@
 package dpi
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -130,5 +131,40 @@ func TestTLSCertificateNames(t *testing.T) {
 		ClientFingerprint: "dff8a0aa1c904aaea76c5bf624e88333", ServerFingerprint: "4192c0a946c5bd9b544b4656d9f624a4"}
 	if diff := cmp.Diff(want, f.Result()); diff != "" {
 		t.Errorf("Result (-want +got):\n%s", diff)
+	}
+}
+
+func TestJA3Truncation(t *testing.T) {
+	// 300 ciphers overflow nDPI's 1024-byte JA3 buffer: the cipher list
+	// stops at the last whole element, the other sections follow.
+	var j ja3Writer
+	want := "771,"
+	j.write([]byte("771,"))
+	for i := 0; i < 300; i++ {
+		p := fmt.Sprintf("-%d", 10000+i)
+		if i == 0 {
+			p = p[1:]
+		}
+		if len(want)+len(p) >= 1024 {
+			break
+		}
+		want += p
+		j.write([]byte(p))
+	}
+	if j.write([]byte(",")) != (len(want)+1 < 1024) {
+		t.Error("comma fit reported wrongly")
+	}
+	if len(want)+1 < 1024 {
+		want += ","
+	}
+	if got := string(j.cstring()); got != want || len(got) >= 1024 {
+		t.Errorf("got %d bytes, want %d", len(got), len(want))
+	}
+	// A piece that does not fit leaves its truncated bytes in the C string.
+	var k ja3Writer
+	k.n = 1020
+	k.write([]byte("-12345"))
+	if k.end != 1023 || k.n != 1020 {
+		t.Errorf("end %d n %d", k.end, k.n)
 	}
 }
