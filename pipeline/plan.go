@@ -413,6 +413,26 @@ func (p *Plan) featureSets() error {
 	return nil
 }
 
+// devBinary identifies the running executable (its SHA-256) in a
+// development version, whose code may change without any version or logic
+// hash changing (a fix the probe capture does not exercise): cached jobs
+// are then reused only by the very same binary. Releases rely on Version
+// and the logic hashes alone.
+var devBinary = sync.OnceValue(func() string {
+	if !strings.HasSuffix(Version, "-dev") {
+		return ""
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "unknown"
+	}
+	_, sum, err := hashFile(context.Background(), exe)
+	if err != nil {
+		return "unknown"
+	}
+	return sum
+})
+
 // cacheVersion changes whenever the cached record layout or the meaning of
 // a cache key changes.
 const cacheVersion = 2
@@ -437,7 +457,8 @@ func (p *Plan) cacheKey(job *Job) string {
 		Reorder     bool             `json:"reorder"`
 		Streamer    StreamerParams   `json:"streamer"`
 		Features    []FeatureSetInfo `json:"feature_sets"`
-	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, streamer, p.FeatureSets}
+		Binary      string           `json:"binary,omitempty"`
+	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, streamer, p.FeatureSets, devBinary()}
 	b, _ := json.Marshal(key)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
