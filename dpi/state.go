@@ -90,7 +90,7 @@ func (st *State) first(p *Packet) {
 func (st *State) restart() {
 	keep := *st
 	*st = State{}
-	st.Packets, st.PayloadPackets = keep.Packets, keep.PayloadPackets
+	st.Packets = keep.Packets // nDPI keeps its per-direction counters, not the payload-packet counter
 	st.ClientIP, st.ServerIP, st.ClientPort, st.ServerPort = keep.ClientIP, keep.ServerIP, keep.ClientPort, keep.ServerPort
 	st.ProtoByIP, st.portGuess, st.l4 = keep.ProtoByIP, keep.portGuess, keep.l4
 	st.numProcessed = keep.numProcessed
