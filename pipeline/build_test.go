@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -171,5 +172,51 @@ func TestDamagedCaptureWarning(t *testing.T) {
 	w := prov.Inputs[0].Warnings
 	if len(w) != 1 || !strings.HasPrefix(w[0], "cut.pcap: packet ") || strings.Contains(w[0], dir) || prov.Rows != 1 {
 		t.Errorf("warnings %q, rows %d", w, prov.Rows)
+	}
+}
+
+func TestBuildLockAndDigestCache(t *testing.T) {
+	dir := t.TempDir()
+	capture := filepath.Join(dir, "in.pcap")
+	data, err := os.ReadFile(filepath.Join(captures, "dhcp.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(capture, data, 0o644)
+	m, err := Parse("m.toml", dir, []byte("[dataset]\nname = \"l\"\n[[input]]\npath = \"in.pcap\"\n[output]\npath = \"out\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func() *Plan {
+		p, err := MakePlan(context.Background(), m, PlanOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := plan()
+	if _, err := Build(context.Background(), p, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A second build while the first holds the lock fails.
+	unlock, err := lockDir(p.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), plan(), BuildOptions{}); err == nil || !strings.Contains(err.Error(), "another build") {
+		t.Errorf("concurrent build: %v", err)
+	}
+	unlock()
+	// The digest cache knows the file; a new modification time makes it
+	// hash the file again (and find a new digest when the bytes changed).
+	if _, _, ok := loadDigests(p.OutDir).lookup(capture); !ok {
+		t.Error("digest not cached")
+	}
+	data[len(data)-1] ^= 0xff
+	os.WriteFile(capture, data, 0o644)
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(capture, future, future)
+	if got := plan().Jobs[0].Files[0].SHA256; got == p.Jobs[0].Files[0].SHA256 {
+		t.Error("a modified file kept its cached digest")
 	}
 }
