@@ -63,6 +63,9 @@ type Flow struct {
 	gaveUp  bool
 }
 
+// maxPacketsToProcess is nDPI's default per-flow packet budget.
+const maxPacketsToProcess = 32
+
 // Reset makes f ready for a new flow, keeping nothing.
 func (f *Flow) Reset() { *f = Flow{} }
 
@@ -80,6 +83,14 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 	if f.closed {
 		return false
 	}
+	// nDPI dissects at most 32 packets of a flow (its default
+	// max_packets_to_process): later ones end extra dissection and leave
+	// an unknown flow to the give-up guess.
+	if st.calls >= maxPacketsToProcess {
+		st.extra = -1
+		return !f.Detected()
+	}
+	st.calls++
 	if !nDPIAccepts(p) {
 		// nDPI drops the packet before any dissection (and before its
 		// first-packet guesses): truncated or fragmented UDP, short headers.

@@ -98,3 +98,19 @@ func TestHostRules(t *testing.T) {
 		t.Errorf("category of vod.quickplay.com = %q", got)
 	}
 }
+
+func TestPacketBudget(t *testing.T) {
+	// nDPI looks at 32 packets at most: a DNS query as the 33rd packet is
+	// not read, the port guess remains.
+	c := newConv(17, 40000, 53)
+	var f Flow
+	for i := 0; i < 32; i++ {
+		f.Feed(c.packet(0, 0, []byte{0xff}))
+	}
+	f.Feed(c.packet(0, 0, unhex(t, dnsQuerySkype)))
+	f.GiveUp()
+	want := Result{Application: "DNS", Category: "Network", IsGuessed: 1, Confidence: 1}
+	if diff := cmp.Diff(want, f.Result()); diff != "" {
+		t.Errorf("Result (-want +got):\n%s", diff)
+	}
+}

@@ -31,7 +31,8 @@ type State struct {
 	l4          uint8
 	portGuess   ProtoID
 
-	numProcessed uint32
+	numProcessed uint32 // packets accepted and dissected
+	calls        uint32 // packets handed to Feed (nDPI's num_processed_pkts)
 	tcpFlags     [2]uint8
 
 	excl    [4]uint64 // dissectors that answered NotMine (by registry index)
@@ -93,7 +94,7 @@ func (st *State) restart() {
 	st.Packets = keep.Packets // nDPI keeps its per-direction counters, not the payload-packet counter
 	st.ClientIP, st.ServerIP, st.ClientPort, st.ServerPort = keep.ClientIP, keep.ServerIP, keep.ClientPort, keep.ServerPort
 	st.ProtoByIP, st.portGuess, st.l4 = keep.ProtoByIP, keep.portGuess, keep.l4
-	st.numProcessed = keep.numProcessed
+	st.numProcessed, st.calls = keep.numProcessed, keep.calls
 	st.current, st.by, st.extra = -1, -1, -1
 }
 
