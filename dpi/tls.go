@@ -44,13 +44,12 @@ type tlsFlow struct {
 	buf     [2][]byte // per-direction bytes of an incomplete record
 	nextSeq [2]uint32 // next expected TCP sequence number per direction (0 unset)
 
-	version        uint16 // negotiated (D)TLS version as nDPI tracks it
-	helloSeen      bool
-	chDir          uint8
-	certDone       bool
-	appData        [2]bool
-	subprotoFound  bool // an application was found from a name
-	alpnAdvertised bool
+	version       uint16 // negotiated (D)TLS version as nDPI tracks it
+	helloSeen     bool
+	chDir         uint8
+	certDone      bool
+	appData       [2]bool
+	subprotoFound bool // an application was found from a name
 }
 
 func (st *State) tlsState() *tlsFlow {
