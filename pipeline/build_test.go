@@ -220,3 +220,50 @@ func TestBuildLockAndDigestCache(t *testing.T) {
 		t.Error("a modified file kept its cached digest")
 	}
 }
+
+// TestCancelMidJob: cancelling while a job runs (Ctrl-C) publishes nothing
+// and leaves no temporary file behind.
+func TestCancelMidJob(t *testing.T) {
+	dir := t.TempDir()
+	files := make([]string, 3000)
+	for i := range files {
+		files[i] = `"` + filepath.Join(captures, "dns_ambiguous_names.pcap") + `"`
+	}
+	m, err := Parse("m.toml", dir, []byte("[dataset]\nname = \"c\"\n[[input]]\nfiles = ["+strings.Join(files, ", ")+"]\n[output]\npath = \"out\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(context.Background(), m, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	prog := &Progress{}
+	go func() {
+		for prog.Snapshot().Flows == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err = Build(ctx, p, BuildOptions{Progress: prog})
+	if err == nil {
+		t.Skip("the job finished before it could be cancelled")
+	}
+	if ctx.Err() == nil {
+		t.Fatalf("build failed on its own: %v", err)
+	}
+	t.Logf("cancelled: %v", err)
+	var left []string
+	filepath.WalkDir(filepath.Join(dir, "out"), func(path string, d os.DirEntry, err error) error {
+		// Finished cache entries may stay (the next build reuses them);
+		// temporary files and dataset files may not.
+		rel, _ := filepath.Rel(filepath.Join(dir, "out"), path)
+		if err == nil && !d.IsDir() && (!strings.HasPrefix(rel, ".cache") || strings.Contains(rel, ".tmp")) {
+			left = append(left, rel)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Errorf("a cancelled build left %v", left)
+	}
+}
