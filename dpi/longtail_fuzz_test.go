@@ -114,6 +114,9 @@ func FuzzMisc(f *testing.F) {
 	f.Add(mustHex(f, "00000010000000150000000000000001"))
 	f.Add(mustHex(f, "302602010104067075626c6963a019020401020304020100020100300b300906052b060102010500"))
 	f.Add([]byte("<34>Oct 11 22:14:15 mymachine su: 'su root' failed"))
+	f.Add([]byte("220 mx.google.com ESMTP\r\n\xff\x00EHLO x\r\n\xff\x00STARTTLS\r\n\xff\x00220 go\r\n"))
+	f.Add([]byte("* OK ready\r\n\xff\x00a1 STARTTLS\r\n\xff\x00a1 OK go\r\n"))
+	f.Add([]byte("+OK ready\r\n\xff\x00STLS\r\n\xff\x00+OK go\r\n"))
 	f.Add(mustHex(f, "002a38d67be45be5c201eb016435fcb1d6f60e1ac88b329546dc3c7abf0b9e000000015e3e7b980000000000"))
 	ports := []struct {
 		proto      uint8
@@ -134,6 +137,7 @@ func FuzzMisc(f *testing.F) {
 		{6, 40000, 9418}, {6, 40000, 3868}, {6, 40000, 10050}, {17, 8116, 8116}, {17, 40000, 22023},
 		{6, 40000, 6556}, {6, 40000, 8080}, {6, 40000, 50000}, {17, 40000, 1234}, {6, 40000, 1883},
 		{17, 40000, 69}, {6, 40000, 135}, {17, 40000, 7985}, {6, 40000, 4244},
+		{6, 40000, 25}, {6, 40000, 110}, {6, 40000, 143}, {6, 25, 40000}, {6, 143, 40000},
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ps := splitFuzz(b)
