@@ -37,7 +37,11 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprintf(tw, "%s\tv%d\t%s\t%s\n", spec.Name, spec.Version, hash, spec.Doc)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s (version %d, logic %s)\n  %s\n", spec.Name, spec.Version, hash, spec.Doc)
+		with := ""
+		if po := pipeline.ProbeOptions(spec.Name); len(po) > 0 {
+			with = fmt.Sprintf(" with %v", map[string]any(po))
+		}
+		fmt.Fprintf(stdout, "%s (version %d, logic %s%s)\n  %s\n", spec.Name, spec.Version, hash, with, spec.Doc)
 		if len(spec.Options) > 0 {
 			fmt.Fprintln(stdout, "  options:")
 			for _, o := range spec.Options {
