@@ -29,8 +29,14 @@ func init() {
 }
 
 // dpiState is one flow's detection state and NFStream's §6.1 bookkeeping.
+// Once the result can no longer change (detected, and the dissector asked
+// for nothing more; or detection closed) it is kept in res and the bulky
+// detection state goes back to the set's spares: a table of a million
+// flows then holds a hundred-odd bytes of DPI per finished detection.
 type dpiState struct {
-	flow     dpi.Flow
+	flow     *dpi.Flow   // nil once final
+	res      *dpi.Result // set once final
+	final    bool
 	seen     uint32 // packets of the flow so far
 	wantMore bool   // the last dissected packet asked for more
 	closed   bool   // detection is over (no more packets dissected)
@@ -38,8 +44,9 @@ type dpiState struct {
 
 type dpiSet struct {
 	slot
-	n   uint32
-	pkt dpi.Packet // reused for every packet
+	n      uint32
+	pkt    dpi.Packet // reused for every packet
+	spares []*dpi.Flow
 }
 
 var _ Set = (*dpiSet)(nil)
@@ -67,9 +74,43 @@ func (s *dpiSet) state(f *meter.Flow) *dpiState {
 		st = &dpiState{}
 		f.Ext[s.index] = st
 	} else {
+		if st.flow != nil {
+			s.release(st)
+		}
 		*st = dpiState{}
 	}
+	if n := len(s.spares); n > 0 {
+		st.flow = s.spares[n-1]
+		s.spares = s.spares[:n-1]
+	} else {
+		st.flow = new(dpi.Flow)
+	}
 	return st
+}
+
+func (s *dpiSet) release(st *dpiState) {
+	st.flow.Reset()
+	s.spares = append(s.spares, st.flow)
+	st.flow = nil
+}
+
+// finish keeps the final result and frees the detection state.
+func (s *dpiSet) finish(st *dpiState) {
+	if st.final {
+		return
+	}
+	r := st.flow.Result()
+	st.res = &r
+	st.final = true
+	s.release(st)
+}
+
+// settle finishes the state when nothing can change the result any more:
+// the protocol is known and its dissector wants no more packets.
+func (s *dpiSet) settle(st *dpiState) {
+	if !st.wantMore && st.flow.Detected() {
+		s.finish(st)
+	}
 }
 
 // Init dissects the first packet, always.
@@ -82,7 +123,10 @@ func (s *dpiSet) Init(p *meter.Packet, f *meter.Flow) {
 			st.flow.GiveUp()
 		}
 		st.closed = true
+		s.finish(st)
+		return
 	}
+	s.settle(st)
 }
 
 // Update feeds a later packet while detection is open: when the protocol is
@@ -94,10 +138,15 @@ func (s *dpiSet) Update(p *meter.Packet, f *meter.Flow) {
 		return
 	}
 	st.seen++
+	if st.final { // detected and nothing more wanted: NFStream closes here
+		st.closed = true
+		return
+	}
 	if !st.flow.Detected() || st.wantMore {
 		st.wantMore = st.flow.Feed(s.packet(p))
 	} else {
 		st.closed = true
+		s.finish(st)
 		return
 	}
 	if st.seen == s.n {
@@ -105,16 +154,24 @@ func (s *dpiSet) Update(p *meter.Packet, f *meter.Flow) {
 			st.flow.GiveUp()
 		}
 		st.closed = true
+		s.finish(st)
+		return
 	}
+	s.settle(st)
 }
 
 // Expire guesses for a flow whose detection never closed.
 func (s *dpiSet) Expire(f *meter.Flow) {
 	st := f.Ext[s.index].(*dpiState)
+	if st.final {
+		st.closed = true
+		return
+	}
 	if !st.closed && !st.flow.Detected() {
 		st.flow.GiveUp()
 	}
 	st.closed = true
+	s.finish(st)
 }
 
 func (*dpiSet) Columns() Schema {
@@ -133,7 +190,12 @@ func (*dpiSet) Columns() Schema {
 
 func (s *dpiSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 	st := f.Ext[s.index].(*dpiState)
-	r := st.flow.Result()
+	var r dpi.Result
+	if st.final {
+		r = *st.res
+	} else {
+		r = st.flow.Result()
+	}
 	dst[0] = StringValue(r.Application)
 	dst[1] = StringValue(r.Category)
 	dst[2] = IntValue(int64(r.IsGuessed))
@@ -146,7 +208,8 @@ func (s *dpiSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 }
 
 // DPIFlow returns the detection state of f kept by a dpi set (for plugins
-// such as JA4 that read the parsed TLS hellos), or nil.
+// such as JA4 that read the parsed TLS hellos), or nil — also once the
+// flow's result is final and the state was released.
 func DPIFlow(set Set, f *meter.Flow) *dpi.Flow {
 	s, ok := set.(*dpiSet)
 	if !ok {
@@ -156,7 +219,7 @@ func DPIFlow(set Set, f *meter.Flow) *dpi.Flow {
 	if st == nil {
 		return nil
 	}
-	return &st.flow
+	return st.flow
 }
 
 // PassiveHook: dpi never forces expiry, so it may run in parallel meters.

@@ -98,3 +98,18 @@ func (e *Extractor) Record(id int64, f *meter.Flow) Record {
 	}
 	return rec
 }
+
+// RecordInto fills dst (grown as needed) with the record of a finished flow
+// and returns it. Unlike Record it shares list values with the flow's
+// state: the result is valid only until the flow is recycled, which is
+// enough for a sink that writes synchronously and keeps nothing.
+func (e *Extractor) RecordInto(dst Record, id int64, f *meter.Flow) Record {
+	if cap(dst) < len(e.schema) {
+		dst = make(Record, len(e.schema))
+	}
+	dst = dst[:len(e.schema)]
+	for _, in := range e.inst {
+		in.Set.Fill(id, f, dst[in.offset:in.offset+in.width])
+	}
+	return dst
+}

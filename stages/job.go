@@ -67,6 +67,10 @@ type Job struct {
 	// sets; parallel metering needs one per worker. Without it (or when a
 	// set may force expiry) the job meters on one goroutine.
 	NewExtractor func() (*features.Extractor, error)
+	// ReuseRecords lets a single-meter job hand the sink one record buffer
+	// again and again; only for sinks (and a Transform) that keep nothing
+	// of a record after Write returns, as the stages sinks do.
+	ReuseRecords bool
 }
 
 // Result summarises a finished job.
@@ -83,13 +87,20 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	}
 	var res Result
 	var sinkErr error
+	var recBuf features.Record
 	id := int64(0)
 	st := j.Streamer
 	emit := func(f *meter.Flow) {
 		if sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows) {
 			return
 		}
-		rec := j.Extractor.Record(id, f)
+		var rec features.Record
+		if j.ReuseRecords {
+			recBuf = j.Extractor.RecordInto(recBuf, id, f)
+			rec = recBuf
+		} else {
+			rec = j.Extractor.Record(id, f)
+		}
 		id++
 		if j.Transform != nil {
 			var err error

@@ -305,6 +305,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Extractor:    ext,
 		Sink:         sink,
 		Transform:    transform,
+		ReuseRecords: true,
 		Strict:       o.strict,
 		OnWarning: func(err error) {
 			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
