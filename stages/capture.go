@@ -71,7 +71,8 @@ type captureSource struct {
 	input        *countingReader
 	decompressor io.Closer // nil when the input is not compressed
 	file         io.Closer // nil when the caller owns the input
-	err          error     // sticky: io.EOF or the first failure
+	ahead        *readAhead
+	err          error // sticky: io.EOF or the first failure
 }
 
 var (
@@ -118,18 +119,26 @@ func (s *captureSource) sniffFormat(name string, br *bufio.Reader) error {
 		}
 		return fmt.Errorf("%w: only %d bytes", ErrNotCapture, len(head))
 	}
-	records := recordBuffer{br: br}
 	magic := binary.LittleEndian.Uint32(head)
-	if _, ok := pcapOrder(magic); ok {
+	_, isPcap := pcapOrder(magic)
+	if !isPcap && magic != blockSectionHeader {
+		return fmt.Errorf("%w: starts with % x", ErrNotCapture, head)
+	}
+	records := recordBuffer{br: br}
+	if s.file != nil {
+		// A file we opened ourselves is read ahead on another goroutine
+		// (never standard input or a caller's reader: stopping a read
+		// blocked on a pipe would hang Close).
+		s.ahead = newReadAhead(br)
+		records.br = s.ahead
+	}
+	if isPcap {
 		pcap, err := newPcapReader(name, records)
 		s.frames, s.err = pcap, err
 		return nil
 	}
-	if magic == blockSectionHeader {
-		s.frames = newPcapngReader(name, records)
-		return nil
-	}
-	return fmt.Errorf("%w: starts with % x", ErrNotCapture, head)
+	s.frames = newPcapngReader(name, records)
+	return nil
 }
 
 // Next returns the next frame. Frame.Data belongs to the source and is valid
@@ -152,6 +161,10 @@ func (s *captureSource) Close() error {
 		s.err = errClosed
 	}
 	var errs []error
+	if s.ahead != nil {
+		s.ahead.stop()
+		s.ahead = nil
+	}
 	if s.decompressor != nil {
 		errs = append(errs, s.decompressor.Close())
 		s.decompressor = nil
