@@ -47,11 +47,9 @@ func (bittorrentDissector) Dissect(p *Packet, st *State) Verdict {
 		if len(b) >= 20 && btUTP(b, p.TimeMs) {
 			return btFound(st)
 		}
-		s, _ := st.Data(btID).(*btFlow)
-		if s == nil {
-			s = &btFlow{}
-			st.SetData(btID, s)
-		}
+		var scratch btFlow
+		s, stored := loadState(st, btID, &scratch)
+		defer keepState(st, btID, s, stored)
 		s.stage++
 		if s.stage >= 5 {
 			return NotMine

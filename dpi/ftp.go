@@ -78,11 +78,9 @@ func (ftpDissector) Dissect(p *Packet, st *State) Verdict {
 		return NotMine
 	}
 	dir := ndpiDirection(p)
-	s, _ := st.Data(ftpID).(*ftpFlow)
-	if s == nil {
-		s = &ftpFlow{}
-		st.SetData(ftpID, s)
-	}
+	var scratch ftpFlow
+	s, stored := loadState(st, ftpID, &scratch)
+	defer keepState(st, ftpID, s, stored)
 	if s.stage == 0 {
 		if s.request(b) {
 			s.stage = dir + 1

@@ -77,11 +77,9 @@ func imapCommandStart(b []byte) int {
 
 func (imapDissector) Dissect(p *Packet, st *State) Verdict {
 	b := p.Payload
-	s, _ := st.Data(imapID).(*imapFlow)
-	if s == nil {
-		s = &imapFlow{}
-		st.SetData(imapID, s)
-	}
+	var scratch imapFlow
+	s, stored := loadState(st, imapID, &scratch)
+	defer keepState(st, imapID, s, stored)
 	excluded := false
 	if len(b) >= 4 && bytes.HasSuffix(b, []byte("\r\n")) {
 		saw := false

@@ -34,11 +34,9 @@ func (memcachedDissector) Dissect(p *Packet, st *State) Verdict {
 	} else if len(b) < minLen {
 		return NotMine
 	}
-	s, _ := st.Data(memcachedID).(*memcachedFlow)
-	if s == nil {
-		s = &memcachedFlow{}
-		st.SetData(memcachedID, s)
-	}
+	var scratch memcachedFlow
+	s, stored := loadState(st, memcachedID, &scratch)
+	defer keepState(st, memcachedID, s, stored)
 	for _, w := range memcachedWords {
 		if bytes.HasPrefix(b, []byte(w)) {
 			s.matches = sat8(s.matches)

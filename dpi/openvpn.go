@@ -51,11 +51,9 @@ func (openvpnDissector) Dissect(p *Packet, st *State) Verdict {
 			st.SetProtocol(protoOpenVPN, ProtoUnknown, ConfidenceDPI)
 			return Done
 		}
-		s, _ := st.Data(ovpnID).(*ovpnFlow)
-		if s == nil {
-			s = &ovpnFlow{}
-			st.SetData(ovpnID, s)
-		}
+		var scratch ovpnFlow
+		s, stored := loadState(st, ovpnID, &scratch)
+		defer keepState(st, ovpnID, s, stored)
 		failed := false
 		switch {
 		case s.counter < ovpnMaxResets && (opcode == ovpnHardResetClientV1 || opcode == ovpnHardResetClientV2):

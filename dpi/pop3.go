@@ -27,11 +27,9 @@ var pop3ID DissectorID
 const pop3MaxExtraPackets = 7
 
 func (pop3Dissector) Dissect(p *Packet, st *State) Verdict {
-	s, _ := st.Data(pop3ID).(*pop3Flow)
-	if s == nil {
-		s = &pop3Flow{}
-		st.SetData(pop3ID, s)
-	}
+	var scratch pop3Flow
+	s, stored := loadState(st, pop3ID, &scratch)
+	defer keepState(st, pop3ID, s, stored)
 	app, master := st.Protocol()
 	detected := app != ProtoUnknown || master != ProtoUnknown
 	v, switched := pop3Search(p, st, s)

@@ -150,11 +150,9 @@ func bitCount16(v uint16) int {
 
 func (smtpDissector) Dissect(p *Packet, st *State) Verdict {
 	b := p.Payload
-	s, _ := st.Data(smtpID).(*smtpFlow)
-	if s == nil {
-		s = &smtpFlow{}
-		st.SetData(smtpID, s)
-	}
+	var scratch smtpFlow
+	s, stored := loadState(st, smtpID, &scratch)
+	defer keepState(st, smtpID, s, stored)
 	app, master := st.Protocol()
 	if app != ProtoUnknown || master != ProtoUnknown {
 		return smtpExtra(p, st, s)

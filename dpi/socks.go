@@ -21,11 +21,9 @@ func (socksDissector) Dissect(p *Packet, st *State) Verdict {
 		return NotMine
 	}
 	dir := ndpiDirection(p)
-	s, _ := st.Data(socksID).(*socksFlow)
-	if s == nil {
-		s = &socksFlow{}
-		st.SetData(socksID, s)
-	}
+	var scratch socksFlow
+	s, stored := loadState(st, socksID, &scratch)
+	defer keepState(st, socksID, s, stored)
 	// SOCKS4
 	if s.v4 == 0 {
 		if len(b) >= 9 && b[0] == 4 && (b[1] == 1 || b[1] == 2) && b[len(b)-1] == 0 {

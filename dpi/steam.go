@@ -32,7 +32,9 @@ func (steamDissector) Dissect(p *Packet, st *State) Verdict {
 		if bytes.HasPrefix(b, []byte("VS01")) || len(b) > 8 && bytes.HasPrefix(b, []byte("\x01\x01sdping")) {
 			return steamFound(st)
 		}
-		s := steamState(st)
+		var scratch steamFlow
+		s, stored := loadState(st, steamID, &scratch)
+		defer keepState(st, steamID, s, stored)
 		dir := p.Direction & 1
 		allF := bytes.HasPrefix(b, []byte("\xff\xff\xff\xff"))
 		if steamExchange(&s.query, dir, isSteamQueryPrefix(b), allF, allF, isSteamQueryPrefix(b)) == exchangeDone {
@@ -56,7 +58,9 @@ func (steamDissector) Dissect(p *Packet, st *State) Verdict {
 	}
 	one := len(b) == 1 && b[0] == 0x01 || (len(b) == 4 || len(b) == 5) && bytes.HasPrefix(b, []byte{1, 0, 0, 0})
 	zero := len(b) == 1 && b[0] == 0x00 || (len(b) == 4 || len(b) == 5) && bytes.HasPrefix(b, []byte{0, 0, 0})
-	s := steamState(st)
+	var scratch steamFlow
+	s, stored := loadState(st, steamID, &scratch)
+	defer keepState(st, steamID, s, stored)
 	if steamExchange(&s.tcp, p.Direction&1, one, zero, zero, one) == exchangeDone {
 		return steamFound(st)
 	}
@@ -106,15 +110,6 @@ func steamExchange(stage *uint8, dir uint8, req1, ans1, req2, ans2 bool) exchang
 	}
 	*stage = 0
 	return exchangeNone
-}
-
-func steamState(st *State) *steamFlow {
-	if s, ok := st.Data(steamID).(*steamFlow); ok {
-		return s
-	}
-	s := &steamFlow{}
-	st.SetData(steamID, s)
-	return s
 }
 
 func steamFound(st *State) Verdict {

@@ -133,3 +133,25 @@ func seenTCPHandshake(st *State) bool {
 	const want = FlagSYN | FlagACK
 	return st.TCPFlagsSeen(0)&want == want && st.TCPFlagsSeen(1)&want == want
 }
+
+// loadState returns a dissector's stored per-flow state, or scratch (a
+// zero value on the caller's stack) when the flow has none yet. With
+// keepState it lets a dissector allocate its state only once there is
+// something to remember, so flows it never matches cost no allocation.
+func loadState[T comparable](st *State, id DissectorID, scratch *T) (s *T, stored bool) {
+	if v, ok := st.Data(id).(*T); ok {
+		return v, true
+	}
+	return scratch, false
+}
+
+// keepState stores a copy of scratch state that is no longer the zero
+// value (state already stored is updated in place).
+func keepState[T comparable](st *State, id DissectorID, s *T, stored bool) {
+	var zero T
+	if !stored && *s != zero {
+		v := new(T)
+		*v = *s
+		st.SetData(id, v)
+	}
+}
