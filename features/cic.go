@@ -16,13 +16,13 @@ import (
 // GintsEngelen/CICFlowMeter); original = true reproduces CICFlowMeter 4.0
 // where the two differ. docs/cic.md gives every formula and difference.
 //
-// Times: the meter hands hooks NFStream's millisecond time, so every
-// microsecond value here is a multiple of 1000 (ms × 1000).
+// Times: CICFlowMeter's clock is the captured microsecond time
+// (meter.Packet.TimeUs), not NFStream's clamped milliseconds.
 
 func init() {
 	Register(Spec{
 		Name:    "cic",
-		Version: 1,
+		Version: 2,
 		Rank:    50,
 		Doc:     "CICFlowMeter's 83 flow features as in the CIC-IDS2017 CSVs (µs, bytes); Engelen et al.'s corrected CICFlowMeter, or 4.0 with original = true (docs/cic.md).",
 		Options: []Option{
@@ -224,7 +224,7 @@ func cicPacket(p *meter.Packet) (pl, hl, win int64, tcp bool) {
 func (c *cicSet) Init(p *meter.Packet, f *meter.Flow) {
 	st := c.state(f)
 	*st = cicState{}
-	ts := int64(p.TimeMs) * 1000
+	ts := int64(p.TimeUs)
 	st.first, st.last = ts, ts
 	st.proto, st.firstFlags = p.Protocol, p.Flags
 	pl, hl, win, tcp := cicPacket(p)
@@ -286,7 +286,7 @@ func (c *cicSet) bulkOf(st *cicState, ts, pl int64, forward bool) {
 
 func (c *cicSet) Update(p *meter.Packet, f *meter.Flow) {
 	st := f.Ext[c.index].(*cicState)
-	ts := int64(p.TimeMs) * 1000
+	ts := int64(p.TimeUs)
 	pl, hl, win, tcp := cicPacket(p)
 	forward := p.SrcIP == f.SrcIP
 	d := &st.bwd

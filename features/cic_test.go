@@ -57,7 +57,7 @@ func cicFlows(t *testing.T, name string, original bool) []map[string]any {
 		sec, us := int64(bo.Uint32(data[off:])), int64(bo.Uint32(data[off+4:]))
 		incl, wire := int(bo.Uint32(data[off+8:])), bo.Uint32(data[off+12:])
 		off += 16
-		m.Process(lt, data[off:off+incl], wire, meter.TimeMs(sec*1e9+us*1e3))
+		m.ProcessFrame(lt, data[off:off+incl], wire, meter.TimeMs(sec*1e9+us*1e3), uint64(sec*1e6+us))
 		off += incl
 	}
 	m.Flush()
@@ -83,65 +83,65 @@ func sampleStd(xs ...float64) float64 {
 
 // TestCICHandComputed checks every cic column of three flows of the corpus
 // capture malware.pcap against values worked out by hand from its packets
-// (tcpdump -e -tt), in both modes. Times are ms × 1000 (the meter's clock).
+// (tcpdump -e -tt), in both modes. Times are the captured microseconds.
 //
-//	DNS  192.168.7.7:42370 → 1.1.1.1:53 UDP, 2 packets 24 ms apart,
+//	DNS  192.168.7.7:42370 → 1.1.1.1:53 UDP, 2 packets 23.721 ms apart,
 //	     payloads 64 (frame 106) and 68 (frame 110)
 //	ICMP 192.168.7.7 → 144.139.247.220 echo request, 1 packet
-//	TLS  192.168.7.7:35236 → 67.215.92.210:443, 20 packets over 644 ms
+//	TLS  192.168.7.7:35236 → 67.215.92.210:443, 20 packets over 643.601 ms
 //	     (listing in the test); server ACKs come in 60-byte frames: 6 bytes
 //	     of Ethernet padding that CICFlowMeter counts as payload
 func TestCICHandComputed(t *testing.T) {
-	const first = 1569579416636000
-	// The TLS flow, packet by packet: ms after .416, direction, payload
-	// (padding included), header, flags.
+	const first = 1569579416636584
+	// The TLS flow, packet by packet: µs after 10:16:56 (1569579416 s),
+	// direction, payload (padding included).
 	type p struct {
-		ms  int64
+		us  int64
 		fwd bool
 		pl  float64
 	}
 	tls := []p{
-		{636, true, 0}, {828, false, 0}, {828, true, 0}, {830, true, 517}, {1018, false, 6},
-		{1029, false, 1460}, {1029, true, 0}, {1029, false, 1460}, {1029, true, 0}, {1030, false, 1460},
-		{1030, true, 0}, {1030, false, 690}, {1030, true, 0}, {1039, true, 126}, {1039, true, 31},
-		{1279, false, 6}, {1279, false, 274}, {1279, true, 0}, {1280, false, 6}, {1280, true, 0},
+		{636584, true, 0}, {828379, false, 0}, {828406, true, 0}, {830077, true, 517}, {1018328, false, 6},
+		{1029746, false, 1460}, {1029778, true, 0}, {1029821, false, 1460}, {1029833, true, 0}, {1030048, false, 1460},
+		{1030065, true, 0}, {1030085, false, 690}, {1030097, true, 0}, {1039098, true, 126}, {1039640, true, 31},
+		{1279513, false, 6}, {1279812, false, 274}, {1279983, true, 0}, {1280169, false, 6}, {1280185, true, 0},
 	}
 	var all, fwd, bwd, gaps, fgaps, bgaps []float64
 	var lastF, lastB int64 = -1, -1
 	for i, x := range tls {
 		all = append(all, x.pl)
 		if i > 0 {
-			gaps = append(gaps, float64(x.ms-tls[i-1].ms)*1000)
+			gaps = append(gaps, float64(x.us-tls[i-1].us))
 		}
 		if x.fwd {
 			fwd = append(fwd, x.pl)
 			if lastF >= 0 {
-				fgaps = append(fgaps, float64(x.ms-lastF)*1000)
+				fgaps = append(fgaps, float64(x.us-lastF))
 			}
-			lastF = x.ms
+			lastF = x.us
 		} else {
 			bwd = append(bwd, x.pl)
 			if lastB >= 0 {
-				bgaps = append(bgaps, float64(x.ms-lastB)*1000)
+				bgaps = append(bgaps, float64(x.us-lastB))
 			}
-			lastB = x.ms
+			lastB = x.us
 		}
 	}
 	common := map[string]map[string]any{
 		"dns": {
 			"Flow ID": "192.168.7.7-1.1.1.1-42370-53-17", "Source IP": "192.168.7.7", "Source Port": int64(42370),
 			"Destination IP": "1.1.1.1", "Destination Port": int64(53), "Protocol": int64(17),
-			"Flow Duration": int64(24000), "Total Fwd Packets": int64(1), "Total Backward Packets": int64(1),
+			"Flow Duration": int64(23721), "Total Fwd Packets": int64(1), "Total Backward Packets": int64(1),
 			"Total Length of Fwd Packets": int64(64), "Total Length of Bwd Packets": int64(68),
 			"Fwd Packet Length Max": int64(64), "Fwd Packet Length Min": int64(64), "Fwd Packet Length Mean": 64.0, "Fwd Packet Length Std": 0.0,
 			"Bwd Packet Length Max": int64(68), "Bwd Packet Length Min": int64(68), "Bwd Packet Length Mean": 68.0, "Bwd Packet Length Std": 0.0,
-			"Flow Bytes/s": 132 / 0.024, "Flow Packets/s": 2 / 0.024,
-			"Flow IAT Mean": 24000.0, "Flow IAT Std": 0.0, "Flow IAT Max": int64(24000), "Flow IAT Min": int64(24000),
+			"Flow Bytes/s": 132 / 0.023721, "Flow Packets/s": 2 / 0.023721,
+			"Flow IAT Mean": 23721.0, "Flow IAT Std": 0.0, "Flow IAT Max": int64(23721), "Flow IAT Min": int64(23721),
 			"Fwd IAT Total": int64(0), "Fwd IAT Mean": 0.0, "Fwd IAT Std": 0.0, "Fwd IAT Max": int64(0), "Fwd IAT Min": int64(0),
 			"Bwd IAT Total": int64(0), "Bwd IAT Mean": 0.0, "Bwd IAT Std": 0.0, "Bwd IAT Max": int64(0), "Bwd IAT Min": int64(0),
 			"Fwd PSH Flags": int64(0), "Bwd PSH Flags": int64(0), "Fwd URG Flags": int64(0), "Bwd URG Flags": int64(0),
 			"Fwd Header Length": int64(8), "Bwd Header Length": int64(8),
-			"Fwd Packets/s": 1 / 0.024, "Bwd Packets/s": 1 / 0.024,
+			"Fwd Packets/s": 1 / 0.023721, "Bwd Packets/s": 1 / 0.023721,
 			"Min Packet Length": int64(64), "Max Packet Length": int64(68),
 			"FIN Flag Count": int64(0), "SYN Flag Count": int64(0), "RST Flag Count": int64(0), "PSH Flag Count": int64(0),
 			"ACK Flag Count": int64(0), "URG Flag Count": int64(0), "CWE Flag Count": int64(0), "ECE Flag Count": int64(0),
@@ -175,16 +175,16 @@ func TestCICHandComputed(t *testing.T) {
 		"tls": {
 			"Flow ID": "192.168.7.7-67.215.92.210-35236-443-6", "Source IP": "192.168.7.7", "Source Port": int64(35236),
 			"Destination IP": "67.215.92.210", "Destination Port": int64(443), "Protocol": int64(6),
-			"Flow Duration": int64(644000), "Total Fwd Packets": int64(11), "Total Backward Packets": int64(9),
+			"Flow Duration": int64(643601), "Total Fwd Packets": int64(11), "Total Backward Packets": int64(9),
 			"Total Length of Fwd Packets": int64(674), "Total Length of Bwd Packets": int64(5362),
 			"Fwd Packet Length Max": int64(517), "Fwd Packet Length Min": int64(0), "Fwd Packet Length Mean": 674.0 / 11, "Fwd Packet Length Std": sampleStd(fwd...),
 			"Bwd Packet Length Max": int64(1460), "Bwd Packet Length Min": int64(0), "Bwd Packet Length Mean": 5362.0 / 9, "Bwd Packet Length Std": sampleStd(bwd...),
-			"Flow Bytes/s": 6036 / 0.644, "Flow Packets/s": 20 / 0.644,
-			"Flow IAT Mean": 644000.0 / 19, "Flow IAT Std": sampleStd(gaps...), "Flow IAT Max": int64(240000), "Flow IAT Min": int64(0),
-			"Fwd IAT Total": int64(644000), "Fwd IAT Mean": 64400.0, "Fwd IAT Std": sampleStd(fgaps...), "Fwd IAT Max": int64(240000), "Fwd IAT Min": int64(0),
-			"Bwd IAT Total": int64(452000), "Bwd IAT Mean": 56500.0, "Bwd IAT Std": sampleStd(bgaps...), "Bwd IAT Max": int64(249000), "Bwd IAT Min": int64(0),
+			"Flow Bytes/s": 6036 / 0.643601, "Flow Packets/s": 20 / 0.643601,
+			"Flow IAT Mean": 643601.0 / 19, "Flow IAT Std": sampleStd(gaps...), "Flow IAT Max": int64(239873), "Flow IAT Min": int64(12),
+			"Fwd IAT Total": int64(643601), "Fwd IAT Mean": 64360.1, "Fwd IAT Std": sampleStd(fgaps...), "Fwd IAT Max": int64(240343), "Fwd IAT Min": int64(32),
+			"Bwd IAT Total": int64(451790), "Bwd IAT Mean": 56473.75, "Bwd IAT Std": sampleStd(bgaps...), "Bwd IAT Max": int64(249428), "Bwd IAT Min": int64(37),
 			"Fwd Header Length": int64(32 + 10*20), "Bwd Header Length": int64(32 + 8*20),
-			"Fwd Packets/s": 11 / 0.644, "Bwd Packets/s": 9 / 0.644,
+			"Fwd Packets/s": 11 / 0.643601, "Bwd Packets/s": 9 / 0.643601,
 			"Min Packet Length": int64(0), "Max Packet Length": int64(1460),
 			"FIN Flag Count": int64(2), "SYN Flag Count": int64(2), "RST Flag Count": int64(2), "PSH Flag Count": int64(5),
 			"ACK Flag Count": int64(17), "URG Flag Count": int64(0), "CWE Flag Count": int64(0), "ECE Flag Count": int64(0),
@@ -197,19 +197,19 @@ func TestCICHandComputed(t *testing.T) {
 	// What differs between the modes.
 	modes := map[bool]map[string]map[string]any{
 		false: { // Engelen et al.'s corrected CICFlowMeter
-			"dns": {"Timestamp": "2019-09-27 08:04:26.977", "Packet Length Mean": 66.0, "Packet Length Std": math.Sqrt(8), "Packet Length Variance": 8.0,
+			"dns": {"Timestamp": "2019-09-27 08:04:26.977364", "Packet Length Mean": 66.0, "Packet Length Std": math.Sqrt(8), "Packet Length Variance": 8.0,
 				"Average Packet Size": 66.0, "act_data_pkt_fwd": int64(1),
 				"Subflow Fwd Packets": 0.0, "Subflow Fwd Bytes": 0.0, "Subflow Bwd Packets": 0.0, "Subflow Bwd Bytes": 0.0,
 				"Idle Mean": 0.0, "Idle Std": 0.0, "Idle Max": int64(0), "Idle Min": int64(0)},
-			"icmp": {"Flow ID": "192.168.7.7-144.139.247.220-0-0-1", "Protocol": int64(1), "Timestamp": "2019-09-27 08:04:30.672",
+			"icmp": {"Flow ID": "192.168.7.7-144.139.247.220-0-0-1", "Protocol": int64(1), "Timestamp": "2019-09-27 08:04:30.672893",
 				"Flow Bytes/s": -1.0, "Flow Packets/s": -1.0, "Subflow Fwd Packets": 0.0,
 				"Idle Mean": 0.0, "Idle Std": 0.0, "Idle Max": int64(0), "Idle Min": int64(0)},
-			"tls": {"Timestamp": "2019-09-27 10:16:56.636",
+			"tls": {"Timestamp": "2019-09-27 10:16:56.636584",
 				"Fwd PSH Flags": int64(3), "Bwd PSH Flags": int64(2), "Fwd URG Flags": int64(0), "Bwd URG Flags": int64(0),
 				"Packet Length Mean": 6036.0 / 20, "Packet Length Std": sampleStd(all...), "Packet Length Variance": sampleStd(all...) * sampleStd(all...),
 				"Down/Up Ratio": 9.0 / 11,
-				// one backward bulk: P5–P12 (4 packets at P10, then P12), 12 ms
-				"Bwd Avg Bytes/Bulk": 5076.0, "Bwd Avg Packets/Bulk": 5.0, "Bwd Avg Bulk Rate": 5076 / 0.012,
+				// one backward bulk: P5–P12 (4 packets at P10, then P12), 11.757 ms
+				"Bwd Avg Bytes/Bulk": 5076.0, "Bwd Avg Packets/Bulk": 5.0, "Bwd Avg Bulk Rate": 5076 / 0.011757,
 				"Subflow Fwd Packets": 0.0, "Subflow Fwd Bytes": 0.0, "Subflow Bwd Packets": 0.0, "Subflow Bwd Bytes": 0.0,
 				"Init_Win_bytes_backward": int64(29200),
 				"Idle Mean":               0.0, "Idle Std": 0.0, "Idle Max": int64(0), "Idle Min": int64(0)},
@@ -219,18 +219,18 @@ func TestCICHandComputed(t *testing.T) {
 				"Packet Length Mean": 196.0 / 3, "Packet Length Std": sampleStd(64, 64, 68), "Packet Length Variance": sampleStd(64, 64, 68) * sampleStd(64, 64, 68),
 				"Average Packet Size": 98.0, "act_data_pkt_fwd": int64(0),
 				"Subflow Fwd Packets": 0.0, "Subflow Fwd Bytes": 32.0, "Subflow Bwd Packets": 0.0, "Subflow Bwd Bytes": 34.0,
-				"Idle Mean": 1569571466977000.0, "Idle Std": 0.0, "Idle Max": int64(1569571466977000), "Idle Min": int64(1569571466977000)},
+				"Idle Mean": 1569571466977364.0, "Idle Std": 0.0, "Idle Max": int64(1569571466977364), "Idle Min": int64(1569571466977364)},
 			"icmp": {"Flow ID": "192.168.7.7-144.139.247.220-0-0-0", "Protocol": int64(0), "Timestamp": "27/09/2019 08:04:30 AM",
 				"Flow Bytes/s": math.NaN(), "Flow Packets/s": math.Inf(1),
 				"Subflow Fwd Packets": 1.0, // one "subflow" per packet: 1/1
-				"Idle Mean":           1569571470672000.0, "Idle Std": 0.0, "Idle Max": int64(1569571470672000), "Idle Min": int64(1569571470672000)},
+				"Idle Mean":           1569571470672893.0, "Idle Std": 0.0, "Idle Max": int64(1569571470672893), "Idle Min": int64(1569571470672893)},
 			"tls": {"Timestamp": "27/09/2019 10:16:56 AM",
 				"Fwd PSH Flags": int64(0), "Bwd PSH Flags": int64(0), "Fwd URG Flags": int64(0), "Bwd URG Flags": int64(0),
 				"Packet Length Mean": 6036.0 / 21, "Packet Length Std": sampleStd(append(all, 0)...), "Packet Length Variance": sampleStd(append(all, 0)...) * sampleStd(append(all, 0)...),
 				"Down/Up Ratio": 0.0,
 				// every payload packet in one "backward" bulk from P4: 11
-				// packets, 6036 bytes, 450 ms
-				"Bwd Avg Bytes/Bulk": 6036.0, "Bwd Avg Packets/Bulk": 11.0, "Bwd Avg Bulk Rate": 13413.0,
+				// packets, 6036 bytes, P4 to P19: 450.092 ms (4.0 truncates the rate)
+				"Bwd Avg Bytes/Bulk": 6036.0, "Bwd Avg Packets/Bulk": 11.0, "Bwd Avg Bulk Rate": 13410.0,
 				"Subflow Fwd Packets": 0.0, "Subflow Fwd Bytes": 33.0, "Subflow Bwd Packets": 0.0, "Subflow Bwd Bytes": 268.0,
 				"Init_Win_bytes_backward": int64(237),
 				"Idle Mean":               float64(first), "Idle Std": 0.0, "Idle Max": int64(first), "Idle Min": int64(first)},

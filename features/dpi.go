@@ -10,7 +10,7 @@ import (
 func init() {
 	Register(Spec{
 		Name:    "dpi",
-		Version: 1,
+		Version: 2,
 		Rank:    30,
 		Doc:     "Application identification and metadata (NFStream's nDPI columns), from the pure-Go dpi package.",
 		Options: []Option{{Name: "n_dissections", Default: int64(20),

@@ -69,11 +69,18 @@ func TimeMs(timeNs int64) uint64 {
 // time (see TimeMs). It reports whether the frame was metered (false:
 // NFStream ignores it).
 func (m *Meter) Process(linkType uint32, data []byte, wireLen uint32, timeMs uint64) bool {
+	return m.ProcessFrame(linkType, data, wireLen, timeMs, timeMs*1000)
+}
+
+// ProcessFrame is Process with the frame's microsecond time too, which
+// hooks that want finer time than NFStream's (Packet.TimeUs) read.
+func (m *Meter) ProcessFrame(linkType uint32, data []byte, wireLen uint32, timeMs, timeUs uint64) bool {
 	p := &m.pkt
 	if !Decode(linkType, data, wireLen, m.cfg.Decode, p) {
 		m.Ignored++
 		return false
 	}
+	p.TimeUs = timeUs
 	m.Processed++
 	t := timeMs
 	if t > m.tick {

@@ -18,6 +18,7 @@ const (
 // A Packet and the bytes it points to are only valid during the hook call.
 type Packet struct {
 	TimeMs    uint64 // clamped capture time in milliseconds
+	TimeUs    uint64 // capture time in microseconds, as captured (not clamped)
 	DeltaTime uint64 // ms since the previous packet of the flow; 0 for the first
 	Direction uint8  // 0 src→dst, 1 dst→src (relative to the flow)
 

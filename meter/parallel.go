@@ -114,11 +114,17 @@ func (s *Sequencer) workerOf(k *Key) int {
 
 // Process sequences one frame (same contract as Meter.Process).
 func (s *Sequencer) Process(linkType uint32, data []byte, wireLen uint32, timeMs uint64) bool {
+	return s.ProcessFrame(linkType, data, wireLen, timeMs, timeMs*1000)
+}
+
+// ProcessFrame is Process with the frame's microsecond time too.
+func (s *Sequencer) ProcessFrame(linkType uint32, data []byte, wireLen uint32, timeMs, timeUs uint64) bool {
 	p := &s.pkt
 	if !Decode(linkType, data, wireLen, s.cfg.Decode, p) {
 		s.Ignored++
 		return false
 	}
+	p.TimeUs = timeUs
 	s.Processed++
 	t := timeMs
 	if t > s.tick {

@@ -146,7 +146,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 			res.Filtered++
 			continue
 		}
-		if !m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs) {
+		if !m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()) {
 			res.Ignored++
 		}
 		if sinkErr != nil {

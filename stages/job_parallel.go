@@ -198,7 +198,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 			res.Filtered++
 			continue
 		}
-		if !seq.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs) {
+		if !seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()) {
 			res.Ignored++
 		}
 		if seq.Done() {

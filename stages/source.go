@@ -56,3 +56,12 @@ func itoa(n int) string {
 	}
 	return string(b[i:])
 }
+
+// TimeUs is the capture time in microseconds (truncated, as libpcap hands
+// it), from TimeNs where that holds the time and from TimeMs otherwise.
+func (f Frame) TimeUs() uint64 {
+	if f.TimeNs >= 0 && uint64(f.TimeNs/1_000_000) == f.TimeMs {
+		return uint64(f.TimeNs / 1000)
+	}
+	return f.TimeMs * 1000
+}
