@@ -99,8 +99,12 @@ func (ftpDissector) Dissect(p *Packet, st *State) Verdict {
 		s.stage = 0
 		return NeedMore
 	case s.authTLS:
-		// nDPI hands the rest of such a flow to its TLS dissector.
+		// nDPI drops any name other dissectors set and hands the rest of
+		// the flow to its TLS dissector (certificate, JA3).
+		st.ServerName = ""
 		st.SetProtocol(protoFTPS, ProtoUnknown, ConfidenceDPI)
+		st.SwitchToTLS()
+		return NeedMore
 	default:
 		st.SetProtocol(protoFTPControl, ProtoUnknown, ConfidenceDPI)
 	}
