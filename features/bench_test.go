@@ -2,6 +2,7 @@ package features
 
 import (
 	"encoding/binary"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -65,6 +66,49 @@ func BenchmarkFeatureSet(b *testing.B) {
 				i++
 				ts++
 				m.Process(meter.LinkEthernet, fr, uint32(len(fr)), ts)
+			}
+		})
+	}
+}
+
+// BenchmarkFlowMemory reports the live heap per active flow (B/flow) for
+// common feature-set combinations: 200k concurrent UDP flows are metered
+// and kept in the table. It is a measurement, not a timed test.
+func BenchmarkFlowMemory(b *testing.B) {
+	for _, sets := range [][]string{{"base"}, {"base", "dpi"}, {"base", "stats", "splt", "dpi"}} {
+		b.Run(strings.Join(sets, "+"), func(b *testing.B) {
+			var reqs []Request
+			for _, s := range sets {
+				reqs = append(reqs, Request{Name: s})
+			}
+			frame := make([]byte, 14+20+8+16)
+			binary.BigEndian.PutUint16(frame[12:], 0x0800)
+			ip := frame[14:]
+			ip[0], ip[8], ip[9] = 0x45, 64, 17
+			binary.BigEndian.PutUint16(ip[2:], 44)
+			copy(ip[16:], []byte{192, 0, 2, 1})
+			binary.BigEndian.PutUint16(ip[22:], 53)
+			binary.BigEndian.PutUint16(ip[24:], 24)
+			const n = 200_000
+			for b.Loop() {
+				ext, err := NewExtractor(reqs, Env{DecodeTunnels: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				m := meter.New(meter.Config{IdleTimeoutMs: 1 << 40, ActiveTimeoutMs: 1 << 40, Hooks: ext.Hooks()})
+				var ms runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				before := ms.HeapAlloc
+				for i := range n {
+					ip[12], ip[13], ip[14], ip[15] = 10, byte(i>>16), byte(i>>8), byte(i)
+					binary.BigEndian.PutUint16(ip[20:], uint16(1024+i%60000))
+					m.Process(meter.LinkEthernet, frame, uint32(len(frame)), uint64(1000+i/1000))
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				b.ReportMetric(float64(ms.HeapAlloc-before)/float64(m.Active()), "B/flow")
+				runtime.KeepAlive(m)
 			}
 		})
 	}
