@@ -25,15 +25,13 @@ const (
 // Meter is one flow meter: NFStream's meter_workflow for one process.
 // It is not safe for concurrent use.
 type Meter struct {
-	cfg      Config
-	pkt      Packet
-	flows    map[Key]*Flow
-	head     *Flow // oldest created flow still in the table
-	tail     *Flow
-	free     []*Flow
-	tick     uint64
-	lastScan uint64
-	started  bool
+	cfg   Config
+	pkt   Packet
+	flows map[Key]*Flow
+	head  *Flow // oldest created flow still in the table
+	tail  *Flow
+	free  []*Flow
+	clock
 
 	// Counters for reports.
 	Processed, Ignored uint64
@@ -65,6 +63,32 @@ func TimeMs(timeNs int64) uint64 {
 	return uint64(us/1_000_000)*1000 + uint64(us%1_000_000)/1000
 }
 
+// clock is a meter's packet-time clock (NFStream §3.4) and idle-scan timer.
+type clock struct {
+	tick, lastScan uint64
+}
+
+// advance clamps t so that time never goes back, and reports whether the
+// periodic idle scan is due (every scanInterval ms of packet time).
+func (c *clock) advance(t uint64) (uint64, bool) {
+	if t > c.tick {
+		c.tick = t
+	} else {
+		t = c.tick
+	}
+	if c.tick-c.lastScan >= scanInterval {
+		c.lastScan = c.tick
+		return t, true
+	}
+	return t, false
+}
+
+// idle is NFStream's scan condition tick − idle_timeout ≥ last_seen,
+// without unsigned underflow.
+func (c *clock) idle(lastSeen, timeout uint64) bool {
+	return c.tick >= timeout && c.tick-timeout >= lastSeen
+}
+
 // Process meters one captured frame stamped with NFStream's millisecond
 // time (see TimeMs). It reports whether the frame was metered (false:
 // NFStream ignores it).
@@ -82,17 +106,8 @@ func (m *Meter) ProcessFrame(linkType uint32, data []byte, wireLen uint32, timeM
 	}
 	p.TimeUs = timeUs
 	m.Processed++
-	t := timeMs
-	if t > m.tick {
-		m.tick = t
-	} else {
-		t = m.tick
-	}
-	p.TimeMs = t
-	doScan := m.tick-m.lastScan >= scanInterval
-	if doScan {
-		m.lastScan = m.tick
-	}
+	var doScan bool
+	p.TimeMs, doScan = m.clock.advance(timeMs)
 	m.consume(p)
 	if doScan {
 		m.scan()
@@ -103,12 +118,7 @@ func (m *Meter) ProcessFrame(linkType uint32, data []byte, wireLen uint32, timeM
 // Tick advances the meter clock with the time of a packet metered
 // elsewhere (NFStream's time ticker for multi-meter runs).
 func (m *Meter) Tick(timeMs uint64) {
-	t := timeMs
-	if t > m.tick {
-		m.tick = t
-	}
-	if m.tick-m.lastScan >= scanInterval {
-		m.lastScan = m.tick
+	if _, doScan := m.clock.advance(timeMs); doScan {
 		m.scan()
 	}
 }
@@ -276,7 +286,7 @@ func (m *Meter) expire(f *Flow) {
 func (m *Meter) scan() {
 	for n := 0; n < scanBudget && m.head != nil; n++ {
 		f := m.head
-		if m.tick < m.cfg.IdleTimeoutMs || m.tick-m.cfg.IdleTimeoutMs < f.LastSeen {
+		if !m.clock.idle(f.LastSeen, m.cfg.IdleTimeoutMs) {
 			return
 		}
 		m.remove(f)

@@ -71,12 +71,11 @@ type Sequencer struct {
 	flows      map[Key]*shadow
 	head, tail *shadow
 	free       []*shadow
-	tick       uint64
-	lastScan   uint64
-	nextSeq    uint64
-	nextID     int64
-	out        func(worker int, c *Command)
-	cmd        Command
+	clock
+	nextSeq uint64
+	nextID  int64
+	out     func(worker int, c *Command)
+	cmd     Command
 
 	Processed, Ignored uint64
 }
@@ -126,17 +125,8 @@ func (s *Sequencer) ProcessFrame(linkType uint32, data []byte, wireLen uint32, t
 	}
 	p.TimeUs = timeUs
 	s.Processed++
-	t := timeMs
-	if t > s.tick {
-		s.tick = t
-	} else {
-		t = s.tick
-	}
+	t, doScan := s.clock.advance(timeMs)
 	p.TimeMs = t
-	doScan := s.tick-s.lastScan >= scanInterval
-	if doScan {
-		s.lastScan = s.tick
-	}
 	key := keyOf(p)
 	sh := s.flows[key]
 	switch {
@@ -155,7 +145,7 @@ func (s *Sequencer) ProcessFrame(linkType uint32, data []byte, wireLen uint32, t
 	if doScan {
 		for n := 0; n < scanBudget && s.head != nil; n++ {
 			h := s.head
-			if s.tick < s.cfg.IdleTimeoutMs || s.tick-s.cfg.IdleTimeoutMs < h.last {
+			if !s.clock.idle(h.last, s.cfg.IdleTimeoutMs) {
 				break
 			}
 			s.expire(h, ExpireIdle)

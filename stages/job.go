@@ -121,14 +121,37 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		Hooks:           j.Extractor.Hooks(),
 		Emit:            emit,
 	})
-	var runErr error
+	stopped, err := j.readFrames(ctx, &res, func(fr *Frame) (bool, bool) {
+		metered := m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs())
+		return metered, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
+	})
+	if err != nil {
+		return res, err
+	}
+	if sinkErr != nil {
+		return res, sinkErr
+	}
+	if stopped {
+		res.Flows = id
+		return res, nil
+	}
+	m.Flush()
+	res.Flows = id
+	return res, sinkErr
+}
+
+// readFrames hands every frame that passes the filter to process until the
+// source ends or process asks to stop (stopped reports that). A damaged
+// capture ends the input with a warning, or with Strict an error; ctx is
+// checked every few thousand frames.
+func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr *Frame) (metered, stop bool)) (stopped bool, err error) {
 	for n := 0; ; n++ {
 		if n&0xFFF == 0 && ctx.Err() != nil {
-			return res, ctx.Err()
+			return false, ctx.Err()
 		}
 		fr, err := j.Source.Next()
 		if err == io.EOF {
-			break
+			return false, nil
 		}
 		if err != nil {
 			var ce *CorruptError
@@ -136,31 +159,21 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 				if j.OnWarning != nil {
 					j.OnWarning(err)
 				}
-				break
+				return false, nil
 			}
-			runErr = err
-			break
+			return false, fmt.Errorf("reading capture: %w", err)
 		}
 		res.Frames++
 		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data) {
 			res.Filtered++
 			continue
 		}
-		if !m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()) {
+		metered, stop := process(&fr)
+		if !metered {
 			res.Ignored++
 		}
-		if sinkErr != nil {
-			return res, sinkErr
-		}
-		if st.MaxFlows > 0 && id >= st.MaxFlows {
-			res.Flows = id
-			return res, nil
+		if stop {
+			return true, nil
 		}
 	}
-	if runErr != nil {
-		return res, fmt.Errorf("reading capture: %w", runErr)
-	}
-	m.Flush()
-	res.Flows = id
-	return res, sinkErr
 }

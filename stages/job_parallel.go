@@ -2,9 +2,6 @@ package stages
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"runtime"
 	"sync"
 
@@ -172,40 +169,10 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 		}
 	})
 
-	var runErr error
-	for i := 0; ; i++ {
-		if i&0xFFF == 0 && ctx.Err() != nil {
-			runErr = ctx.Err()
-			break
-		}
-		fr, err := j.Source.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var ce *CorruptError
-			if errors.As(err, &ce) && !j.Strict {
-				if j.OnWarning != nil {
-					j.OnWarning(err)
-				}
-				break
-			}
-			runErr = fmt.Errorf("reading capture: %w", err)
-			break
-		}
-		res.Frames++
-		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data) {
-			res.Filtered++
-			continue
-		}
-		if !seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()) {
-			res.Ignored++
-		}
-		if seq.Done() {
-			break
-		}
-	}
-	if runErr == nil && !seq.Done() {
+	stopped, runErr := j.readFrames(ctx, &res, func(fr *Frame) (bool, bool) {
+		return seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()), seq.Done()
+	})
+	if runErr == nil && !stopped {
 		seq.Flush()
 	}
 	for w := range n {
