@@ -1,7 +1,6 @@
 package features_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -30,39 +29,7 @@ const (
 
 const dpiShared = "../../shared"
 
-type dpiSink struct {
-	schema features.Schema
-	rows   []features.Record
-}
-
-func (m *dpiSink) Begin(s features.Schema) error { m.schema = s; return nil }
-func (m *dpiSink) Write(r features.Record) error { m.rows = append(m.rows, r); return nil }
-func (m *dpiSink) Close() error                  { return nil }
-func (m *dpiSink) Abort() error                  { return nil }
-
-// dpiSplitLine splits one line of NFStream's to_csv output (strings
-// quoted, quotes inside escaped with a backslash).
-func dpiSplitLine(line string) []string {
-	var out []string
-	var cur strings.Builder
-	inQuote := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case inQuote && c == '\\' && i+1 < len(line) && line[i+1] == '"':
-			cur.WriteByte('"')
-			i++
-		case c == '"':
-			inQuote = !inQuote
-		case c == ',' && !inQuote:
-			out = append(out, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	return append(out, cur.String())
-}
+type dpiSink = stages.MemorySink
 
 func dpiReadCSV(t *testing.T, path string) (map[string]int, [][]string) {
 	t.Helper()
@@ -71,23 +38,13 @@ func dpiReadCSV(t *testing.T, path string) (map[string]int, [][]string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	var header map[string]int
-	var rows [][]string
-	for sc.Scan() {
-		fields := dpiSplitLine(sc.Text())
-		if header == nil {
-			header = map[string]int{}
-			for i, h := range fields {
-				header[h] = i
-			}
-			continue
-		}
-		rows = append(rows, fields)
-	}
-	if err := sc.Err(); err != nil {
+	fields, rows, err := stages.ReadNFStreamCSV(f)
+	if err != nil {
 		t.Fatal(err)
+	}
+	header := map[string]int{}
+	for i, h := range fields {
+		header[h] = i
 	}
 	return header, rows
 }
@@ -128,14 +85,14 @@ func TestDPICorpusAgreement(t *testing.T) {
 		pcap := filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name)
 		hdr, want := dpiReadCSV(t, resFile)
 		got := runDPI(t, pcap)
-		if len(got.rows) != len(want) {
-			t.Errorf("%s: %d flows, want %d", name, len(got.rows), len(want))
+		if len(got.Records) != len(want) {
+			t.Errorf("%s: %d flows, want %d", name, len(got.Records), len(want))
 		}
-		ai := got.schema.Index("application_name")
+		ai := got.Schema.Index("application_name")
 		var capt tally
-		for i := 0; i < min(len(want), len(got.rows)); i++ {
+		for i := 0; i < min(len(want), len(got.Records)); i++ {
 			w := want[i][hdr["application_name"]]
-			g := got.rows[i][ai].Str
+			g := got.Records[i][ai].Str
 			capt.n++
 			if g == w {
 				capt.ok++
@@ -144,9 +101,9 @@ func TestDPICorpusAgreement(t *testing.T) {
 			}
 			// The other verdict columns, reported but not gated.
 			wt := strings.Join([]string{want[i][hdr["application_category_name"]], want[i][hdr["application_is_guessed"]], want[i][hdr["application_confidence"]]}, "/")
-			r := got.rows[i]
-			gt := fmt.Sprintf("%s/%d/%d", r[got.schema.Index("application_category_name")].Str,
-				r[got.schema.Index("application_is_guessed")].Int, r[got.schema.Index("application_confidence")].Int)
+			r := got.Records[i]
+			gt := fmt.Sprintf("%s/%d/%d", r[got.Schema.Index("application_category_name")].Str,
+				r[got.Schema.Index("application_is_guessed")].Int, r[got.Schema.Index("application_confidence")].Int)
 			verdict.n++
 			if wt == gt {
 				verdict.ok++
@@ -162,10 +119,10 @@ func TestDPICorpusAgreement(t *testing.T) {
 		}
 		// Metadata columns from the full golden output.
 		gh, grows := dpiReadCSV(t, filepath.Join(dpiShared, "spec", "golden", "full", name+".csv"))
-		for i := 0; i < min(len(grows), len(got.rows)); i++ {
+		for i := 0; i < min(len(grows), len(got.Records)); i++ {
 			for _, c := range metaColumns {
 				w := grows[i][gh[c]]
-				g := got.rows[i][got.schema.Index(c)].Str
+				g := got.Records[i][got.Schema.Index(c)].Str
 				if w == "" {
 					if g != "" {
 						extra++
@@ -258,13 +215,13 @@ func TestDPICaptureDetail(t *testing.T) {
 	gh, grows := dpiReadCSV(t, filepath.Join(dpiShared, "spec", "golden", "full", name+".csv"))
 	got := runDPI(t, filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name))
 	cols := append([]string{"application_name", "application_is_guessed", "application_confidence"}, metaColumns...)
-	for i := 0; i < min(len(grows), len(got.rows)); i++ {
+	for i := 0; i < min(len(grows), len(got.Records)); i++ {
 		w := grows[i]
 		line := fmt.Sprintf("%d %s:%s→%s:%s/%s pk=%s", i, w[gh["src_ip"]], w[gh["src_port"]], w[gh["dst_ip"]], w[gh["dst_port"]], w[gh["protocol"]], w[gh["bidirectional_packets"]])
 		for _, c := range cols {
-			g := got.rows[i][got.schema.Index(c)]
+			g := got.Records[i][got.Schema.Index(c)]
 			gs := g.Str
-			if got.schema[got.schema.Index(c)].Kind == features.Int {
+			if got.Schema[got.Schema.Index(c)].Kind == features.Int {
 				gs = fmt.Sprint(g.Int)
 			}
 			if gs != w[gh[c]] {

@@ -92,7 +92,7 @@ func checkPluginParity(t *testing.T, golden string, c pluginRun, floatRel float6
 			want = append(want, h)
 		}
 	}
-	for _, col := range got.schema {
+	for _, col := range got.Schema {
 		if !isBuiltinSPLT(col.Name) {
 			have = append(have, col.Name)
 		}
@@ -100,17 +100,17 @@ func checkPluginParity(t *testing.T, golden string, c pluginRun, floatRel float6
 	if strings.Join(want, ",") != strings.Join(have, ",") {
 		t.Fatalf("columns differ:\n got %v\nwant %v", have, want)
 	}
-	if len(rows) != len(got.rows) {
-		t.Errorf("%d flows, want %d", len(got.rows), len(rows))
+	if len(rows) != len(got.Records) {
+		t.Errorf("%d flows, want %d", len(got.Records), len(rows))
 	}
 	bad := 0
-	for i := 0; i < min(len(rows), len(got.rows)); i++ {
+	for i := 0; i < min(len(rows), len(got.Records)); i++ {
 		for j, name := range header {
 			if pluginDPIColumns[name] {
 				continue
 			}
-			k := got.schema.Index(name)
-			col, v, w := got.schema[k], got.rows[i][k], rows[i][j]
+			k := got.Schema.Index(name)
+			col, v, w := got.Schema[k], got.Records[i][k], rows[i][j]
 			var err error
 			switch {
 			case v.Null:
@@ -171,52 +171,15 @@ var pluginDPIColumns = map[string]bool{
 // readPluginGolden reads NFStream's to_csv output: strings quoted, quotes
 // inside escaped with a backslash, no quoted line breaks.
 func readPluginGolden(path string) (header []string, rows [][]string, err error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-		fields := splitPluginGoldenLine(line)
-		if i == 0 {
-			header = fields
-			continue
-		}
-		rows = append(rows, fields)
-	}
-	return header, rows, nil
+	defer f.Close()
+	return stages.ReadNFStreamCSV(f)
 }
 
-func splitPluginGoldenLine(line string) []string {
-	var out []string
-	var cur strings.Builder
-	inQuote := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case inQuote && c == '\\' && i+1 < len(line) && line[i+1] == '"':
-			cur.WriteByte('"')
-			i++
-		case c == '"':
-			inQuote = !inQuote
-		case c == ',' && !inQuote:
-			out = append(out, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	return append(out, cur.String())
-}
-
-type pluginSink struct {
-	schema features.Schema
-	rows   []features.Record
-}
-
-func (m *pluginSink) Begin(s features.Schema) error { m.schema = s; return nil }
-func (m *pluginSink) Write(r features.Record) error { m.rows = append(m.rows, r); return nil }
-func (m *pluginSink) Close() error                  { return nil }
-func (m *pluginSink) Abort() error                  { return nil }
+type pluginSink = stages.MemorySink
 
 type pluginRun struct {
 	captures []string

@@ -53,7 +53,7 @@ func TestLiveLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := false
-	for _, r := range sink.rows {
+	for _, r := range sink.Records {
 		if r[ext.Schema().Index("dst_port")].Int == int64(port) && r[ext.Schema().Index("protocol")].Int == 17 {
 			found = true
 			if got := r[ext.Schema().Index("src2dst_packets")].Int; got != 5 {
@@ -65,6 +65,6 @@ func TestLiveLoopback(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("no flow to port %d among %d flows", port, len(sink.rows))
+		t.Errorf("no flow to port %d among %d flows", port, len(sink.Records))
 	}
 }

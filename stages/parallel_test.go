@@ -52,14 +52,14 @@ func TestParallelMetersMatchSingle(t *testing.T) {
 			for _, n := range []int{2, 3} {
 				st.NMeters = n
 				got := runWithMeters(t, []string{c}, st, reqs)
-				if d := cmp.Diff(want.rows, got.rows); d != "" {
+				if d := cmp.Diff(want.Records, got.Records); d != "" {
 					t.Fatalf("%d meters differ from one (-one +n):\n%.2000s", n, d)
 				}
 			}
 			st.NMeters, st.MaxFlows = 3, 5
 			got := runWithMeters(t, []string{c}, st, reqs)
-			if n := min(5, len(want.rows)); len(got.rows) != n || (n > 0 && cmp.Diff(want.rows[:n], got.rows) != "") {
-				t.Fatalf("max_nflows 5 with 3 meters: %d rows, want the first %d", len(got.rows), n)
+			if n := min(5, len(want.Records)); len(got.Records) != n || (n > 0 && cmp.Diff(want.Records[:n], got.Records) != "") {
+				t.Fatalf("max_nflows 5 with 3 meters: %d rows, want the first %d", len(got.Records), n)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package stages
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math"
@@ -31,59 +30,16 @@ var dpiColumns = map[string]bool{
 	"server_fingerprint": true, "user_agent": true, "content_type": true,
 }
 
-// parseNFStreamCSV reads NFStream's to_csv output: strings quoted, quotes
-// inside escaped with a backslash.
 func parseNFStreamCSV(path string) (header []string, rows [][]string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	first := true
-	for sc.Scan() {
-		fields := splitNFStreamLine(sc.Text())
-		if first {
-			header, first = fields, false
-			continue
-		}
-		rows = append(rows, fields)
-	}
-	return header, rows, sc.Err()
+	return ReadNFStreamCSV(f)
 }
 
-func splitNFStreamLine(line string) []string {
-	var out []string
-	var cur strings.Builder
-	inQuote := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case inQuote && c == '\\' && i+1 < len(line) && line[i+1] == '"':
-			cur.WriteByte('"')
-			i++
-		case c == '"':
-			inQuote = !inQuote
-		case c == ',' && !inQuote:
-			out = append(out, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	return append(out, cur.String())
-}
-
-type memorySink struct {
-	schema features.Schema
-	rows   []features.Record
-}
-
-func (m *memorySink) Begin(s features.Schema) error { m.schema = s; return nil }
-func (m *memorySink) Write(r features.Record) error { m.rows = append(m.rows, r); return nil }
-func (m *memorySink) Close() error                  { return nil }
-func (m *memorySink) Abort() error                  { return nil }
+type memorySink = MemorySink
 
 type parityCase struct {
 	golden   string
@@ -158,7 +114,7 @@ func checkParity(t *testing.T, c parityCase) {
 			wantCols = append(wantCols, h)
 		}
 	}
-	for _, col := range got.schema {
+	for _, col := range got.Schema {
 		if !dpiColumns[col.Name] {
 			gotCols = append(gotCols, col.Name)
 		}
@@ -166,17 +122,17 @@ func checkParity(t *testing.T, c parityCase) {
 	if strings.Join(wantCols, ",") != strings.Join(gotCols, ",") {
 		t.Fatalf("columns differ:\n got %v\nwant %v", gotCols, wantCols)
 	}
-	if len(rows) != len(got.rows) {
-		t.Errorf("%d flows, want %d", len(got.rows), len(rows))
+	if len(rows) != len(got.Records) {
+		t.Errorf("%d flows, want %d", len(got.Records), len(rows))
 	}
 	bad := 0
-	for i := 0; i < min(len(rows), len(got.rows)); i++ {
+	for i := 0; i < min(len(rows), len(got.Records)); i++ {
 		for j, name := range header {
 			if dpiColumns[name] {
 				continue
 			}
-			k := got.schema.Index(name)
-			if err := compareField(got.schema[k], got.rows[i][k], rows[i][j]); err != nil {
+			k := got.Schema.Index(name)
+			if err := compareField(got.Schema[k], got.Records[i][k], rows[i][j]); err != nil {
 				bad++
 				if bad <= 10 {
 					t.Errorf("flow %d column %s: %v", i, name, err)
@@ -313,7 +269,7 @@ func paritySynthetic(t *testing.T, dir, goldDir string) {
 	}
 	// tiny.pcap: every frame ignored, so NFStream writes no file at all.
 	got := runCase(t, parityCase{captures: []string{filepath.Join(dir, "tiny.pcap")}, streamer: DefaultStreamer(), sets: fullSets(5)})
-	if len(got.rows) != 0 {
-		t.Errorf("tiny.pcap: %d flows, want 0", len(got.rows))
+	if len(got.Records) != 0 {
+		t.Errorf("tiny.pcap: %d flows, want 0", len(got.Records))
 	}
 }
