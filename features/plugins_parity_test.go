@@ -120,7 +120,7 @@ func checkPluginParity(t *testing.T, golden string, c pluginRun, floatRel float6
 			case col.Kind == features.Float && floatRel > 0:
 				err = comparePluginFloat(v.Float, w, floatRel)
 			default:
-				err = comparePluginField(col, v, w)
+				err = stages.CompareNFStreamText(col, v, w)
 			}
 			if err != nil {
 				bad++
@@ -189,52 +189,9 @@ type pluginRun struct {
 
 func runPlugins(t *testing.T, c pluginRun) *pluginSink {
 	t.Helper()
-	src, err := stages.OpenFiles(c.captures)
+	sink, err := stages.Collect(context.Background(), c.captures, c.streamer, c.sets, func(err error) { t.Logf("warning: %v", err) })
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	ext, err := features.NewExtractor(c.sets, c.streamer.Env())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := &pluginSink{}
-	if err := sink.Begin(ext.Schema()); err != nil {
-		t.Fatal(err)
-	}
-	job := &stages.Job{Source: src, Streamer: c.streamer, Extractor: ext, Sink: sink,
-		OnWarning: func(err error) { t.Logf("warning: %v", err) }}
-	if _, err := job.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return sink
-}
-
-// comparePluginField compares one of our cells with NFStream's text.
-func comparePluginField(col features.Column, v features.Value, want string) error {
-	switch col.Kind {
-	case features.Int:
-		w, err := strconv.ParseInt(want, 10, 64)
-		if err != nil || w != v.Int {
-			return fmt.Errorf("got %d, want %s", v.Int, want)
-		}
-	case features.Float:
-		w, err := strconv.ParseFloat(want, 64)
-		if err != nil || math.Float64bits(w) != math.Float64bits(v.Float) {
-			return fmt.Errorf("got %s, want %s", strconv.FormatFloat(v.Float, 'g', -1, 64), want)
-		}
-	case features.String:
-		if v.Str != want {
-			return fmt.Errorf("got %q, want %q", v.Str, want)
-		}
-	case features.IntList:
-		parts := make([]string, len(v.List))
-		for i, x := range v.List {
-			parts[i] = strconv.FormatInt(x, 10)
-		}
-		if got := "[" + strings.Join(parts, ", ") + "]"; got != want {
-			return fmt.Errorf("got %s, want %s", got, want)
-		}
-	}
-	return nil
 }

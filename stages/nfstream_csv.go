@@ -2,8 +2,11 @@ package stages
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/nfdataset/nfdataset/features"
@@ -72,3 +75,54 @@ func (m *MemorySink) Write(rec features.Record) error {
 }
 func (m *MemorySink) Close() error { return nil }
 func (m *MemorySink) Abort() error { return nil }
+
+// CompareNFStreamText checks a value of ours against the text NFStream
+// wrote for it: integers and floats as numbers (floats bit for bit),
+// strings as they are, lists as Python prints them ("[0, 1, -1]").
+func CompareNFStreamText(col features.Column, v features.Value, want string) error {
+	switch col.Kind {
+	case features.Int:
+		w, err := strconv.ParseInt(want, 10, 64)
+		if err != nil || w != v.Int {
+			return fmt.Errorf("got %d, want %s", v.Int, want)
+		}
+	case features.Float:
+		w, err := strconv.ParseFloat(want, 64)
+		if err != nil || math.Float64bits(w) != math.Float64bits(v.Float) {
+			return fmt.Errorf("got %s, want %s", strconv.FormatFloat(v.Float, 'g', -1, 64), want)
+		}
+	case features.String:
+		if v.Str != want {
+			return fmt.Errorf("got %q, want %q", v.Str, want)
+		}
+	case features.IntList:
+		if got := string(appendPythonIntList(nil, v.List)); got != want {
+			return fmt.Errorf("got %s, want %s", got, want)
+		}
+	}
+	return nil
+}
+
+// Collect meters captures (read one after another as one capture) with
+// the given parameters and feature sets and returns every flow in memory.
+// Warnings about damaged captures go to warn when it is not nil.
+func Collect(ctx context.Context, captures []string, st Streamer, sets []features.Request, warn func(error)) (*MemorySink, error) {
+	src, err := OpenFiles(captures)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	ext, err := features.NewExtractor(sets, st.Env())
+	if err != nil {
+		return nil, err
+	}
+	sink := &MemorySink{}
+	if err := sink.Begin(ext.Schema()); err != nil {
+		return nil, err
+	}
+	job := &Job{Source: src, Streamer: st, Extractor: ext, Sink: sink, OnWarning: warn}
+	if _, err := job.Run(ctx); err != nil {
+		return nil, err
+	}
+	return sink, nil
+}

@@ -2,8 +2,6 @@ package stages
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,54 +48,11 @@ type parityCase struct {
 
 func runCase(t *testing.T, c parityCase) *memorySink {
 	t.Helper()
-	src, err := OpenFiles(c.captures)
+	sink, err := Collect(context.Background(), c.captures, c.streamer, c.sets, func(err error) { t.Logf("warning: %v", err) })
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	ext, err := features.NewExtractor(c.sets, c.streamer.Env())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := &memorySink{}
-	if err := sink.Begin(ext.Schema()); err != nil {
-		t.Fatal(err)
-	}
-	job := &Job{Source: src, Streamer: c.streamer, Extractor: ext, Sink: sink,
-		OnWarning: func(err error) { t.Logf("warning: %v", err) }}
-	if _, err := job.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return sink
-}
-
-// formatValue renders our value in a comparable text form.
-func compareField(col features.Column, v features.Value, want string) error {
-	switch col.Kind {
-	case features.Int:
-		w, err := strconv.ParseInt(want, 10, 64)
-		if err != nil || w != v.Int {
-			return fmt.Errorf("got %d, want %s", v.Int, want)
-		}
-	case features.Float:
-		w, err := strconv.ParseFloat(want, 64)
-		if err != nil || math.Float64bits(w) != math.Float64bits(v.Float) {
-			return fmt.Errorf("got %s, want %s", strconv.FormatFloat(v.Float, 'g', -1, 64), want)
-		}
-	case features.String:
-		if v.Str != want {
-			return fmt.Errorf("got %q, want %q", v.Str, want)
-		}
-	case features.IntList:
-		parts := make([]string, len(v.List))
-		for i, x := range v.List {
-			parts[i] = strconv.FormatInt(x, 10)
-		}
-		if got := "[" + strings.Join(parts, ", ") + "]"; got != want {
-			return fmt.Errorf("got %s, want %s", got, want)
-		}
-	}
-	return nil
 }
 
 func checkParity(t *testing.T, c parityCase) {
@@ -132,7 +87,7 @@ func checkParity(t *testing.T, c parityCase) {
 				continue
 			}
 			k := got.Schema.Index(name)
-			if err := compareField(got.Schema[k], got.Records[i][k], rows[i][j]); err != nil {
+			if err := CompareNFStreamText(got.Schema[k], got.Records[i][k], rows[i][j]); err != nil {
 				bad++
 				if bad <= 10 {
 					t.Errorf("flow %d column %s: %v", i, name, err)
