@@ -44,7 +44,7 @@ for r in $(seq "$ROUNDS"); do
 done
 
 echo "machine: $(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo)"
-echo "capture: $PCAP, $PACKETS packets, $(du -m "$PCAP" | cut -f1) MB; rounds: $ROUNDS (medians)"
+echo "capture: $PCAP, $PACKETS packets, $(du -mL "$PCAP" | cut -f1) MB; rounds: $ROUNDS (medians)"
 awk -v packets="$PACKETS" '
 function median(arr, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t } return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2 }
 { n[$1]++; wall[$1, n[$1]] = $2; cpu[$1, n[$1]] = $3 + $4; rss[$1, n[$1]] = $5 }
