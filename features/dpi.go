@@ -224,3 +224,7 @@ func DPIFlow(set Set, f *meter.Flow) *dpi.Flow {
 
 // PassiveHook: dpi never forces expiry, so it may run in parallel meters.
 func (*dpiSet) PassiveHook() {}
+
+// PacketBytes: dpi reads the bytes of a flow's first n_dissections packets
+// only, so parallel meters need not copy the rest.
+func (s *dpiSet) PacketBytes() int { return int(s.n) }

@@ -52,6 +52,7 @@ type shadow struct {
 	key         Key
 	seq         uint64
 	first, last uint64
+	packets     uint32
 	worker      int
 	prev, next  *shadow
 }
@@ -62,6 +63,34 @@ type SequencerConfig struct {
 	Decode                         DecodeOptions
 	Workers                        int
 	MaxFlows                       int64 // 0: unlimited; later expiries are dropped
+	// BytesPackets is how many leading packets of each flow the workers'
+	// hooks read the bytes of (see PacketBytes); later commands carry no
+	// IPPacket, which spares copying them. Negative: every packet.
+	BytesPackets int
+}
+
+// PacketBytes is implemented by hooks that read Packet.IPPacket: they say
+// for how many leading packets of a flow (negative: all of them). Hooks
+// without it never read packet bytes.
+type PacketBytes interface {
+	PacketBytes() int
+}
+
+// BytesPackets is the largest PacketBytes of hooks (negative: all).
+func BytesPackets(hooks []Hook) int {
+	most := 0
+	for _, h := range hooks {
+		pb, ok := h.(PacketBytes)
+		if !ok {
+			continue
+		}
+		n := pb.PacketBytes()
+		if n < 0 {
+			return -1
+		}
+		most = max(most, n)
+	}
+	return most
 }
 
 // Sequencer decides, for every packet, which Store does what.
@@ -140,7 +169,8 @@ func (s *Sequencer) ProcessFrame(linkType uint32, data []byte, wireLen uint32, t
 		s.create(key, p)
 	default:
 		sh.last = t
-		s.send(sh.worker, OpUpdate, sh.seq, p)
+		sh.packets++
+		s.send(sh, OpUpdate, p)
 	}
 	if doScan {
 		for n := 0; n < scanBudget && s.head != nil; n++ {
@@ -154,11 +184,14 @@ func (s *Sequencer) ProcessFrame(linkType uint32, data []byte, wireLen uint32, t
 	return true
 }
 
-func (s *Sequencer) send(worker int, op uint8, seq uint64, p *Packet) {
+func (s *Sequencer) send(sh *shadow, op uint8, p *Packet) {
 	c := &s.cmd
-	c.Op, c.Flow, c.ID, c.ExpirationID = op, seq, 0, 0
+	c.Op, c.Flow, c.ID, c.ExpirationID = op, sh.seq, 0, 0
 	c.Pkt = *p
-	s.out(worker, c)
+	if s.cfg.BytesPackets >= 0 && int(sh.packets) > s.cfg.BytesPackets {
+		c.Pkt.IPPacket = nil
+	}
+	s.out(sh.worker, c)
 }
 
 func (s *Sequencer) create(key Key, p *Packet) {
@@ -169,7 +202,7 @@ func (s *Sequencer) create(key Key, p *Packet) {
 	} else {
 		sh = new(shadow)
 	}
-	*sh = shadow{key: key, seq: s.nextSeq, first: p.TimeMs, last: p.TimeMs}
+	*sh = shadow{key: key, seq: s.nextSeq, first: p.TimeMs, last: p.TimeMs, packets: 1}
 	sh.worker = s.workerOf(&sh.key)
 	s.nextSeq++
 	s.flows[key] = sh
@@ -180,7 +213,7 @@ func (s *Sequencer) create(key Key, p *Packet) {
 		s.tail.next = sh
 		s.tail = sh
 	}
-	s.send(sh.worker, OpCreate, sh.seq, p)
+	s.send(sh, OpCreate, p)
 }
 
 // expire removes sh from the table and tells its worker to emit it.

@@ -153,6 +153,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 		Decode:          meter.DecodeOptions{Tunnels: st.DecodeTunnels, LinuxSLL2: st.LinuxSLL2},
 		Workers:         n,
 		MaxFlows:        st.MaxFlows,
+		BytesPackets:    meter.BytesPackets(exts[0].Hooks()),
 	}, func(w int, c *meter.Command) {
 		b := cur[w]
 		if b == nil {
