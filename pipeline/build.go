@@ -176,10 +176,12 @@ func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(s
 	for _, f := range job.Files {
 		paths = append(paths, f.Path)
 	}
-	raw, err := stages.OpenFiles(paths)
+	opened, err := stages.OpenFiles(paths)
 	if err != nil {
 		return fmt.Errorf("input %s: %w", job.Name, err)
 	}
+	// Record headers are decoded on another goroutine while this one meters.
+	raw := stages.Prefetch(opened)
 	defer raw.Close()
 	var src stages.Source = raw
 	// editcap -D, then reordercap: the order of the usual clean-up.

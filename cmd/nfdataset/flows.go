@@ -255,6 +255,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		})
 	} else {
 		src, err = stages.OpenFiles(o.sources)
+		if err == nil {
+			src = stages.Prefetch(src)
+		}
 	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -293,6 +296,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+
 	if err := sink.Begin(schema); err != nil {
 		sink.Abort()
 		return err
