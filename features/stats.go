@@ -51,14 +51,25 @@ type scopeStats struct {
 // flagOrder is NFStream's column order of the flag counters.
 var flagOrder = [8]uint8{meter.FlagSYN, meter.FlagCWR, meter.FlagECE, meter.FlagURG, meter.FlagACK, meter.FlagPSH, meter.FlagRST, meter.FlagFIN}
 
+// flagCounts[flags] holds, in column order, 1 for each flag set in flags.
+var flagCounts = func() (t [256][8]uint64) {
+	for v := range 256 {
+		for i, f := range flagOrder {
+			if uint8(v)&f != 0 {
+				t[v][i] = 1
+			}
+		}
+	}
+	return t
+}()
+
 func (s *scopeStats) countFlags(flags uint8) {
 	if flags == 0 {
 		return
 	}
-	for i, f := range flagOrder {
-		if flags&f != 0 {
-			s.flags[i]++
-		}
+	add := &flagCounts[flags]
+	for i := range s.flags {
+		s.flags[i] += add[i]
 	}
 }
 

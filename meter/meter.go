@@ -1,6 +1,6 @@
 package meter
 
-import "bytes"
+import "encoding/binary"
 
 // Config holds the metering parameters (NFStreamer's names in comments).
 type Config struct {
@@ -126,8 +126,12 @@ func (m *Meter) Tick(timeMs uint64) {
 func keyOf(p *Packet) Key {
 	k := Key{Proto: p.Protocol, Tunnel: p.Tunnel, VLAN: p.VLAN}
 	src, dst := p.SrcIP.As16(), p.DstIP.As16()
-	c := bytes.Compare(src[:], dst[:])
-	if c < 0 || (c == 0 && p.SrcPort <= p.DstPort) {
+	// Big-endian halves compare like the bytes, in two steps.
+	sh, dh := binary.BigEndian.Uint64(src[:8]), binary.BigEndian.Uint64(dst[:8])
+	sl, dl := binary.BigEndian.Uint64(src[8:]), binary.BigEndian.Uint64(dst[8:])
+	less := sh < dh || (sh == dh && sl < dl)
+	equal := sh == dh && sl == dl
+	if less || (equal && p.SrcPort <= p.DstPort) {
 		k.LoIP, k.LoPort, k.HiIP, k.HiPort = src, p.SrcPort, dst, p.DstPort
 	} else {
 		k.LoIP, k.LoPort, k.HiIP, k.HiPort = dst, p.DstPort, src, p.SrcPort
