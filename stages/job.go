@@ -121,7 +121,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		Hooks:           j.Extractor.Hooks(),
 		Emit:            emit,
 	})
-	stopped, err := j.readFrames(ctx, &res, func(fr *Frame) (bool, bool) {
+	stopped, err := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
 		metered := m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs())
 		return metered, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
 	})
@@ -144,7 +144,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 // source ends or process asks to stop (stopped reports that). A damaged
 // capture ends the input with a warning, or with Strict an error; ctx is
 // checked every few thousand frames.
-func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr *Frame) (metered, stop bool)) (stopped bool, err error) {
+func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame) (metered, stop bool)) (stopped bool, err error) {
 	for n := 0; ; n++ {
 		if n&0xFFF == 0 && ctx.Err() != nil {
 			return false, ctx.Err()
@@ -168,7 +168,7 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr *Fram
 			res.Filtered++
 			continue
 		}
-		metered, stop := process(&fr)
+		metered, stop := process(fr)
 		if !metered {
 			res.Ignored++
 		}

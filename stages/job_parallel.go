@@ -170,7 +170,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 		}
 	})
 
-	stopped, runErr := j.readFrames(ctx, &res, func(fr *Frame) (bool, bool) {
+	stopped, runErr := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
 		return seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()), seq.Done()
 	})
 	if runErr == nil && !stopped {
