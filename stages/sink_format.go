@@ -28,6 +28,13 @@ func AppendPythonFloat(b []byte, f float64) []byte {
 	// test: both bounds are doubles whose shortest digits are "1", so no double
 	// on one side of a bound can have shortest digits on the other side.
 	abs := math.Abs(f)
+	// Whole numbers below 2^53 (counts, means of equal sizes, a 0.0
+	// deviation: most of NFStream's floats) print as the integer: every
+	// integer there is a double, so no shorter digits read back to it.
+	if abs < 1<<53 && f == math.Trunc(f) && !(f == 0 && math.Signbit(f)) {
+		b = strconv.AppendInt(b, int64(f), 10)
+		return append(b, ".0"...)
+	}
 	if abs != 0 && (abs < 1e-4 || abs >= 1e16) {
 		// Go's shortest 'e' format already matches Python here: "1e-05",
 		// "1.2345e+16", "5e-324".
