@@ -2,6 +2,7 @@ package dpi
 
 import (
 	"net/netip"
+	"sync"
 )
 
 // TCP flag bits of Packet.TCPFlags.
@@ -247,7 +248,7 @@ func (f *Flow) runDissectors(p *Packet) {
 			}
 		}
 	}
-	for i := range registry {
+	for _, i := range candidateList(tr, hasPayload) {
 		if i == first {
 			continue
 		}
@@ -256,6 +257,41 @@ func (f *Flow) runDissectors(p *Packet) {
 			return
 		}
 	}
+}
+
+var (
+	candidatesOnce sync.Once
+	candidates     [3][2][]int // by transport (TCP, UDP, other), by payload
+)
+
+// candidateList returns, in calling order, the registry indexes of the
+// dissectors that may see a packet of transport tr with or without payload
+// (the filter call applies), computed once after every init registered.
+func candidateList(tr Transport, payload bool) []int {
+	candidatesOnce.Do(func() {
+		for t, trans := range [3]Transport{TCP, UDP, Other} {
+			for i, e := range registry {
+				if e.spec.Transport&trans == 0 {
+					continue
+				}
+				candidates[t][1] = append(candidates[t][1], i)
+				if e.spec.NoPayload {
+					candidates[t][0] = append(candidates[t][0], i)
+				}
+			}
+		}
+	})
+	t := 2
+	switch tr {
+	case TCP:
+		t = 0
+	case UDP:
+		t = 1
+	}
+	if payload {
+		return candidates[t][1]
+	}
+	return candidates[t][0]
 }
 
 // GiveUp applies nDPI's end-of-detection guess when nothing was detected:
