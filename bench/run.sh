@@ -43,6 +43,19 @@ for r in $(seq "$ROUNDS"); do
 	echo "round $r/$ROUNDS done" >&2
 done
 
+# Parallel metering must not change a byte: compare 1, 2 and 3 meters.
+sums=""
+for n in 1 2 3; do
+	"$OUT/nfdataset" flows --statistical-analysis --splt-analysis 10 --n-meters "$n" -o "$OUT/meters$n.csv" "$PCAP"
+	sums="$sums $(sha256sum "$OUT/meters$n.csv" | cut -c1-64)"
+done
+if [ "$(echo $sums | tr ' ' '\n' | sort -u | wc -l)" = 1 ]; then
+	meters="identical output with 1, 2 and 3 meters ($(wc -l < "$OUT/meters1.csv") lines)"
+else
+	meters="OUTPUT DIFFERS between 1, 2 and 3 meters:$sums"
+fi
+rm -f "$OUT"/meters?.csv
+
 echo "machine: $(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo)"
 echo "capture: $PCAP, $PACKETS packets, $(du -mL "$PCAP" | cut -f1) MB; rounds: $ROUNDS (medians)"
 awk -v packets="$PACKETS" '
@@ -63,3 +76,4 @@ END {
 	printf "  stats+splt / ndpiReader  %.2f  (target >= 2.5)\n", pps["nfdataset_stats_splt"] / pps["ndpiReader"]
 	printf "  no-dpi / tcpdump         %.2f  (target >= 0.4)\n", pps["nfdataset_no_dpi"] / pps["tcpdump"]
 }' "$RES"
+echo "$meters"
