@@ -102,7 +102,11 @@ func (s *dpiSet) finish(st *dpiState) {
 	r := st.flow.Result()
 	st.res = &r
 	st.final = true
-	s.release(st)
+	// A flow with a parsed TLS/QUIC hello keeps its state, so plugins
+	// (through DPIFlow) can still read the hellos; the rest is released.
+	if st.flow.ClientHello() == nil && st.flow.ServerHello() == nil {
+		s.release(st)
+	}
 }
 
 // settle finishes the state when nothing can change the result any more:
@@ -208,8 +212,9 @@ func (s *dpiSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 }
 
 // DPIFlow returns the detection state of f kept by a dpi set (for plugins
-// such as JA4 that read the parsed TLS hellos), or nil — also once the
-// flow's result is final and the state was released.
+// such as JA4 that read the parsed TLS hellos), or nil. Flows with a parsed
+// hello keep it until expiry; other flows release their state once the
+// result is final, and then DPIFlow returns nil.
 func DPIFlow(set Set, f *meter.Flow) *dpi.Flow {
 	s, ok := set.(*dpiSet)
 	if !ok {

@@ -1,0 +1,71 @@
+package features_test
+
+import (
+	"io"
+	"os"
+	"testing"
+
+	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/meter"
+	"github.com/nfdataset/nfdataset/stages"
+)
+
+// helloProbe is a hook after dpi that reads the parsed ClientHello at
+// expiry, as a JA4-style plugin would.
+type helloProbe struct {
+	dpi  features.Set
+	snis []string
+}
+
+func (h *helloProbe) Init(*meter.Packet, *meter.Flow)   {}
+func (h *helloProbe) Update(*meter.Packet, *meter.Flow) {}
+func (h *helloProbe) Expire(f *meter.Flow) {
+	if df := features.DPIFlow(h.dpi, f); df != nil {
+		if ch := df.ClientHello(); ch != nil {
+			h.snis = append(h.snis, ch.SNI)
+		}
+	}
+}
+
+// TestDPIKeepsHellos: the parsed TLS hellos stay readable until expiry
+// even though detection finished long before (facebook.pcap: two TLS
+// flows to facebook.com and www.facebook.com).
+func TestDPIKeepsHellos(t *testing.T) {
+	capture := "../../shared/corpus/nfstream/pcaps/facebook.pcap"
+	if _, err := os.Stat(capture); err != nil {
+		t.Skip("../shared is absent")
+	}
+	ext, err := features.NewExtractor([]features.Request{{Name: "base"}, {Name: "dpi"}}, features.Env{DecodeTunnels: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dpiSet features.Set
+	for _, in := range ext.Instances() {
+		if in.Spec.Name == "dpi" {
+			dpiSet = in.Set
+		}
+	}
+	probe := &helloProbe{dpi: dpiSet}
+	m := meter.New(meter.Config{IdleTimeoutMs: 120_000, ActiveTimeoutMs: 1_800_000, Decode: meter.DecodeOptions{Tunnels: true},
+		Hooks: append(ext.Hooks(), probe)})
+	src, err := stages.Open(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for {
+		fr, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs)
+	}
+	m.Flush()
+	want := map[string]bool{"facebook.com": true, "www.facebook.com": true}
+	if len(probe.snis) != 2 || !want[probe.snis[0]] || !want[probe.snis[1]] {
+		t.Errorf("hellos read at expiry: SNIs %q, want facebook.com and www.facebook.com", probe.snis)
+	}
+}
