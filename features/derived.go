@@ -361,7 +361,7 @@ func closestNames(s string, names []string, n int) []string {
 	var best []scored
 	limit := max(2, len(s)/3)
 	for _, name := range names {
-		if d := editDistance(s, name); d <= limit {
+		if d := EditDistance(s, name); d <= limit {
 			best = append(best, scored{name, d})
 		}
 	}
@@ -373,7 +373,9 @@ func closestNames(s string, names []string, n int) []string {
 	return out
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, for "did you
+// mean" suggestions in error messages.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
