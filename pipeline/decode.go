@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"github.com/nfdataset/nfdataset/features"
-
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/nfdataset/nfdataset/features"
 )
 
 // decoder reads a decoded TOML document (map[string]any) strictly: each
