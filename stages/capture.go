@@ -71,8 +71,7 @@ type captureSource struct {
 	input        *countingReader
 	decompressor io.Closer // nil when the input is not compressed
 	file         io.Closer // nil when the caller owns the input
-	ahead        *readAhead
-	err          error // sticky: io.EOF or the first failure
+	err          error     // sticky: io.EOF or the first failure
 }
 
 var (
@@ -125,13 +124,6 @@ func (s *captureSource) sniffFormat(name string, br *bufio.Reader) error {
 		return fmt.Errorf("%w: starts with % x", ErrNotCapture, head)
 	}
 	records := recordBuffer{br: br}
-	if s.file != nil {
-		// A file we opened ourselves is read ahead on another goroutine
-		// (never standard input or a caller's reader: stopping a read
-		// blocked on a pipe would hang Close).
-		s.ahead = newReadAhead(br)
-		records.br = s.ahead
-	}
 	if isPcap {
 		pcap, err := newPcapReader(name, records)
 		s.frames, s.err = pcap, err
@@ -161,10 +153,6 @@ func (s *captureSource) Close() error {
 		s.err = errClosed
 	}
 	var errs []error
-	if s.ahead != nil {
-		s.ahead.stop()
-		s.ahead = nil
-	}
 	if s.decompressor != nil {
 		errs = append(errs, s.decompressor.Close())
 		s.decompressor = nil

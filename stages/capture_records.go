@@ -33,15 +33,6 @@ func newReadBuffer(r io.Reader) *bufio.Reader {
 	return bufio.NewReaderSize(r, readBufferSize)
 }
 
-// byteSource is what records are read from: a bufio.Reader, or a
-// readAhead for files.
-type byteSource interface {
-	io.Reader
-	Peek(n int) ([]byte, error)
-	Discard(n int) (int, error)
-	Size() int
-}
-
 // recordBuffer hands out whole records (record header plus packet bytes)
 // from a bufio.Reader. A record that fits the bufio buffer is returned as a
 // slice of that buffer and consumed at the next call, so reading a frame
@@ -49,7 +40,7 @@ type byteSource interface {
 // slice that grows only as bytes actually arrive, so a damaged length field
 // cannot make us allocate what the file does not contain.
 type recordBuffer struct {
-	br      byteSource
+	br      *bufio.Reader
 	pending int    // bytes of the previously returned record, consumed lazily
 	large   []byte // reused for records larger than the bufio buffer
 }
