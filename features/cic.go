@@ -152,16 +152,15 @@ func (b *bulk) add(ts, size, otherLast int64) {
 
 // cicDir is one direction's counters.
 type cicDir struct {
-	pl, iat       summary
-	lastTS        int64
-	header        int64
-	psh, urg      int64
-	bulk          bulk
-	minSeg        int64
-	initWin       int64
-	initWinSet    bool
-	actData       int64
-	payloadSeenAt int64
+	pl, iat    summary
+	lastTS     int64
+	header     int64
+	psh, urg   int64
+	bulk       bulk
+	minSeg     int64
+	initWin    int64
+	initWinSet bool
+	actData    int64
 }
 
 type cicState struct {

@@ -1,9 +1,6 @@
 package pipeline
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // ManifestError points at what the user must fix in a manifest: the file,
 // the line (1-based; 0 when unknown) and the key ("features.splt.n",
@@ -31,6 +28,3 @@ func (e *ManifestError) Unwrap() error { return e.Err }
 // ExitCode makes the command line exit with status 2 (usage or manifest
 // error).
 func (e *ManifestError) ExitCode() int { return 2 }
-
-// errNotSupported marks manifest features whose implementation is missing.
-var errNotSupported = errors.New("not supported yet")

@@ -183,8 +183,9 @@ func parseGoldenValue(kind features.Kind, text string) (features.Value, error) {
 		v, err := strconv.ParseFloat(text, 64)
 		return features.FloatValue(v), err
 	case features.IntList:
-		inner, ok := strings.CutPrefix(text, "[")
-		if inner, ok = strings.CutSuffix(inner, "]"); !ok {
+		inner, okOpen := strings.CutPrefix(text, "[")
+		inner, okClose := strings.CutSuffix(inner, "]")
+		if !okOpen || !okClose {
 			return features.Value{}, fmt.Errorf("list %q", text)
 		}
 		list := []int64{}

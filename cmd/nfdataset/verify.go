@@ -14,11 +14,6 @@ func init() {
 	register("verify", "check a dataset's files against its dataset.json (and, with --against, a published one)", runVerify)
 }
 
-// failed is an error already printed, exiting with status 1.
-type failed struct{ msg string }
-
-func (f failed) Error() string { return f.msg }
-
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("verify", "verify [--against PUBLISHED/dataset.json] DIR", stderr)
 	against := fs.String("against", "", "a published dataset.json (or its directory) this dataset must reproduce")
