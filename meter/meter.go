@@ -115,14 +115,6 @@ func (m *Meter) ProcessFrame(linkType uint32, data []byte, wireLen uint32, timeM
 	return true
 }
 
-// Tick advances the meter clock with the time of a packet metered
-// elsewhere (NFStream's time ticker for multi-meter runs).
-func (m *Meter) Tick(timeMs uint64) {
-	if _, doScan := m.clock.advance(timeMs); doScan {
-		m.scan()
-	}
-}
-
 func keyOf(p *Packet) Key {
 	k := Key{Proto: p.Protocol, Tunnel: p.Tunnel, VLAN: p.VLAN}
 	src, dst := p.SrcIP.As16(), p.DstIP.As16()
