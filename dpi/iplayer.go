@@ -8,7 +8,7 @@ type ipLayerDissector struct{}
 func (ipLayerDissector) Name() string { return "IPLayer" }
 
 func (ipLayerDissector) Dissect(p *Packet, st *State) Verdict {
-	name, ok := ipLayerProtocols[p.Protocol]
+	name, ok := ipProtoNames[p.Protocol]
 	if !ok {
 		return NotMine
 	}
@@ -18,23 +18,6 @@ func (ipLayerDissector) Dissect(p *Packet, st *State) Verdict {
 	}
 	st.SetProtocol(id, ProtoUnknown, ConfidenceDPI)
 	return Done
-}
-
-// ipLayerProtocols: the IP protocols nDPI recognises by number alone.
-var ipLayerProtocols = map[uint8]string{
-	1:   "ICMP",
-	2:   "IGMP",
-	4:   "IP_in_IP",
-	8:   "EGP",
-	47:  "GRE",
-	50:  "IPSec",
-	51:  "IPSec",
-	58:  "ICMPV6",
-	89:  "OSPF",
-	103: "IP_PIM",
-	112: "VRRP",
-	113: "PGM",
-	132: "SCTP",
 }
 
 func init() {

@@ -174,8 +174,8 @@ func guessProtocol(l4 uint8, sport, dport uint16) ProtoID {
 	return ProtoUnknown
 }
 
-// ipProtoNames: nDPI names for IP protocols that are guessed from the
-// protocol number alone.
+// ipProtoNames: nDPI names for the IP protocols it knows by number alone,
+// both for the IP-layer dissector (a DPI match) and for the give-up guess.
 var ipProtoNames = map[uint8]string{
 	1:   "ICMP",
 	2:   "IGMP",
