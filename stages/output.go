@@ -113,13 +113,7 @@ func CreateOutput(path string) (*Output, error) {
 		if err != nil {
 			return nil, outputError(path, "", err)
 		}
-		return &Output{
-			path:      path,
-			finalPath: path,
-			mode:      outputDirect,
-			file:      conn,
-			buf:       bufio.NewWriterSize(conn, outputBufferSize),
-		}, nil
+		return directOutput(path, conn), nil
 	case info.Mode().IsRegular():
 		// Rename the temporary file over the symlink's target, not over the
 		// symlink itself, so that a link into another directory keeps working.
@@ -135,13 +129,18 @@ func CreateOutput(path string) (*Output, error) {
 		if err != nil {
 			return nil, outputError(path, "", err)
 		}
-		return &Output{
-			path:      path,
-			finalPath: path,
-			mode:      outputDirect,
-			file:      file,
-			buf:       bufio.NewWriterSize(file, outputBufferSize),
-		}, nil
+		return directOutput(path, file), nil
+	}
+}
+
+// directOutput writes w in place: a device, a pipe or a socket.
+func directOutput(path string, w io.WriteCloser) *Output {
+	return &Output{
+		path:      path,
+		finalPath: path,
+		mode:      outputDirect,
+		file:      w,
+		buf:       bufio.NewWriterSize(w, outputBufferSize),
 	}
 }
 
