@@ -1,11 +1,14 @@
 package dpi
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Address rules (data/ipranges.txt): IPv4 prefixes of services, matched by
@@ -29,44 +32,94 @@ type ipPrefixRule struct {
 	proto      ProtoID
 }
 
-var ipRules = loadIPRules(ipRangesTxt)
+// ipRules is built on first use: a run without DPI never pays for it, and
+// one with DPI pays once (it was most of the start-up of every run).
+var ipRules = sync.OnceValue(func() *ipTable { return loadIPRules(ipRangesTxt) })
 
 func loadIPRules(txt string) *ipTable {
-	var rules []ipPrefixRule
-	seen := map[[2]uint32]bool{}
-	for n, line := range strings.Split(txt, "\n") {
-		line = strings.TrimRight(line, "\r")
+	// Each rule becomes one sortable word, start<<32 | bits<<26 | rule
+	// number: sorted, equal prefixes sit together with the first rule of the
+	// file first, which wins.
+	var keys []uint64
+	var protos []ProtoID
+	lastName, lastProto := "", ProtoUnknown
+	for n := 1; len(txt) > 0; n++ {
+		line := txt
+		if i := strings.IndexByte(txt, '\n'); i >= 0 {
+			line, txt = txt[:i], txt[i+1:]
+		} else {
+			txt = ""
+		}
+		line = strings.TrimSuffix(line, "\r")
 		if line == "" || line[0] == '#' {
 			continue
 		}
 		pfx, name, ok := strings.Cut(line, "\t")
 		if !ok {
-			panic(fmt.Sprintf("dpi: data/ipranges.txt:%d: want prefix<TAB>application", n+1))
+			panic(fmt.Sprintf("dpi: data/ipranges.txt:%d: want prefix<TAB>application", n))
 		}
-		p, err := netip.ParsePrefix(pfx)
-		if err != nil || !p.Addr().Is4() {
-			panic(fmt.Sprintf("dpi: data/ipranges.txt:%d: %q: not an IPv4 prefix", n+1, pfx))
+		start, bits, ok := parseV4Prefix(pfx)
+		if !ok {
+			panic(fmt.Sprintf("dpi: data/ipranges.txt:%d: %q: not an IPv4 prefix", n, pfx))
 		}
-		start := v4(p.Masked().Addr())
-		key := [2]uint32{start, uint32(p.Bits())}
-		if seen[key] { // the first rule for a prefix wins
+		if name != lastName || len(protos) == 0 { // the file is grouped by application
+			lastName, lastProto = name, protoByName(name)
+		}
+		if len(protos) >= 1<<26 {
+			panic("dpi: data/ipranges.txt: too many rules")
+		}
+		keys = append(keys, uint64(start)<<32|uint64(bits)<<26|uint64(len(protos)))
+		protos = append(protos, lastProto)
+	}
+	slices.Sort(keys)
+	rules := make([]ipPrefixRule, 0, len(keys))
+	for i, k := range keys {
+		if i > 0 && k>>26 == keys[i-1]>>26 { // the first rule for a prefix wins
 			continue
 		}
-		seen[key] = true
-		end := start | uint32(uint64(1)<<(32-p.Bits())-1)
-		rules = append(rules, ipPrefixRule{start: start, end: end, bits: p.Bits(), proto: protoByName(name)})
+		start, bits := uint32(k>>32), int(k>>26&63)
+		end := start | uint32(uint64(1)<<(32-bits)-1)
+		rules = append(rules, ipPrefixRule{start: start, end: end, bits: bits, proto: protos[k&(1<<26-1)]})
 	}
 	return flattenPrefixes(rules)
+}
+
+// parseV4Prefix reads "a.b.c.d/n" (decimal, no leading zeros, as
+// netip.ParsePrefix accepts them) and returns the masked start address.
+func parseV4Prefix(s string) (start uint32, bits int, ok bool) {
+	var addr uint32
+	i := 0
+	for part := range 5 {
+		v, from := 0, i
+		for i < len(s) && s[i]-'0' <= 9 && i-from < 3 {
+			v = v*10 + int(s[i]-'0')
+			i++
+		}
+		if i == from || v > 255 || (s[from] == '0' && i-from > 1) {
+			return 0, 0, false
+		}
+		switch {
+		case part < 3 && i < len(s) && s[i] == '.', part == 3 && i < len(s) && s[i] == '/':
+			addr = addr<<8 | uint32(v)
+			i++
+		case part == 4 && i == len(s) && v <= 32:
+			bits = v
+		default:
+			return 0, 0, false
+		}
+	}
+	mask := ^uint32(uint64(1)<<(32-bits) - 1)
+	return addr & mask, bits, true
 }
 
 // flattenPrefixes turns nested prefixes (any two are disjoint or one holds
 // the other) into disjoint ranges labelled by the innermost prefix.
 func flattenPrefixes(rules []ipPrefixRule) *ipTable {
-	sort.Slice(rules, func(i, j int) bool {
-		if rules[i].start != rules[j].start {
-			return rules[i].start < rules[j].start
+	slices.SortFunc(rules, func(a, b ipPrefixRule) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
 		}
-		return rules[i].bits < rules[j].bits
+		return cmp.Compare(a.bits, b.bits)
 	})
 	t := &ipTable{}
 	emit := func(from, to uint64, proto ProtoID) {
@@ -110,7 +163,7 @@ func matchIP(a netip.Addr) ProtoID {
 		return ProtoUnknown
 	}
 	x := v4(a.Unmap())
-	t := ipRules
+	t := ipRules()
 	i := sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > x }) - 1
 	if i >= 0 && x <= t.ends[i] {
 		return t.protos[i]

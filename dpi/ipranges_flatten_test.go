@@ -3,6 +3,7 @@ package dpi
 import (
 	"math/rand/v2"
 	"net/netip"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -82,6 +83,45 @@ func TestFlattenPrefixesMatchesLongestPrefix(t *testing.T) {
 	for i, w := range want {
 		if tab.starts[i] != w.s || tab.ends[i] != w.e || tab.protos[i] != w.p {
 			t.Errorf("range %d: %x-%x %v, want %x-%x %v", i, tab.starts[i], tab.ends[i], tab.protos[i], w.s, w.e, w.p)
+		}
+	}
+}
+
+// parseV4Prefix must accept exactly what netip.ParsePrefix accepts as an
+// IPv4 prefix, and give its masked start.
+func TestParseV4PrefixAgreesWithNetip(t *testing.T) {
+	for _, s := range []string{
+		"10.1.2.3/8", "0.0.0.0/0", "255.255.255.255/32", "192.168.1.0/24", "1.2.3.4/33",
+		"01.2.3.4/8", "1.2.3/8", "1.2.3.4", "1.2.3.4/", "256.1.1.1/8", "1.2.3.4/08",
+		"1.2.3.4/8x", "a.b.c.d/8", "", "1..2.3/8", "1.2.3.4/-1", "::1/128", "1.2.3.4.5/8",
+	} {
+		start, bits, ok := parseV4Prefix(s)
+		p, err := netip.ParsePrefix(s)
+		wantOK := err == nil && p.Addr().Is4()
+		if ok != wantOK {
+			t.Errorf("%q: ok %v, netip %v (%v)", s, ok, wantOK, err)
+			continue
+		}
+		if ok && (start != v4(p.Masked().Addr()) || bits != p.Bits()) {
+			t.Errorf("%q: %x/%d, netip %v", s, start, bits, p.Masked())
+		}
+	}
+}
+
+func TestLoadIPRulesFirstRuleForAPrefixWins(t *testing.T) {
+	tab := loadIPRules("# comment\n10.0.0.0/8\tSoundCloud\r\n10.9.9.9/8\tInstagram\n10.1.0.0/16\tInstagram\n")
+	for _, c := range []struct {
+		addr string
+		want ProtoID
+	}{{"10.200.0.1", protoByName("SoundCloud")}, {"10.1.2.3", protoByName("Instagram")}, {"11.0.0.1", ProtoUnknown}} {
+		x := v4(netip.MustParseAddr(c.addr))
+		i := sort.Search(len(tab.starts), func(i int) bool { return tab.starts[i] > x }) - 1
+		got := ProtoUnknown
+		if i >= 0 && x <= tab.ends[i] {
+			got = tab.protos[i]
+		}
+		if got != c.want {
+			t.Errorf("%s: %v, want %v", c.addr, got, c.want)
 		}
 	}
 }
