@@ -3,6 +3,9 @@
 # shared benchmark capture. Rounds alternate between the tools so that
 # machine noise spreads evenly; each figure is the median over the rounds.
 #
+# Wall time moves with the neighbours on a shared machine; packets per
+# CPU-second moves less, and bench/instructions.sh (callgrind) not at all.
+#
 # Usage: bench/run.sh [ROUNDS]       (default 5)
 # Needs Debian's tcpreplay and wireshark-common (to build the capture once),
 # libndpi-bin (ndpiReader), tcpdump and GNU time:
@@ -63,17 +66,19 @@ function median(arr, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j 
 { n[$1]++; wall[$1, n[$1]] = $2; cpu[$1, n[$1]] = $3 + $4; rss[$1, n[$1]] = $5 }
 END {
 	split("nfdataset_default nfdataset_no_dpi nfdataset_stats_splt ndpiReader tcpdump", order, " ")
-	printf "%-22s %14s %10s %10s %10s\n", "tool", "packets/s", "wall s", "CPU s", "peak MB"
+	printf "%-22s %14s %14s %10s %10s %10s\n", "tool", "packets/s", "packets/CPU-s", "wall s", "CPU s", "peak MB"
 	for (k = 1; k <= 5; k++) {
 		name = order[k]; m = n[name]
 		for (i = 1; i <= m; i++) { w[i] = wall[name, i]; c[i] = cpu[name, i]; s[i] = rss[name, i] }
 		W[name] = median(w, m); C[name] = median(c, m); S[name] = median(s, m)
 		pps[name] = (W[name] > 0) ? packets / W[name] : 0
-		printf "%-22s %14.0f %10.2f %10.2f %10.1f\n", name, pps[name], W[name], C[name], S[name] / 1024
+		ppc[name] = (C[name] > 0) ? packets / C[name] : 0
+		printf "%-22s %14.0f %14.0f %10.2f %10.2f %10.1f\n", name, pps[name], ppc[name], W[name], C[name], S[name] / 1024
 	}
-	printf "\nratios (packets/s):\n"
-	printf "  default / ndpiReader     %.2f  (target >= 3)\n", pps["nfdataset_default"] / pps["ndpiReader"]
-	printf "  stats+splt / ndpiReader  %.2f  (target >= 2.5)\n", pps["nfdataset_stats_splt"] / pps["ndpiReader"]
-	printf "  no-dpi / tcpdump         %.2f  (target >= 0.4)\n", pps["nfdataset_no_dpi"] / pps["tcpdump"]
+	printf "\nratios (wall packets/s; packets per CPU-second, user + system):\n"
+	printf "  default / ndpiReader     wall %.2f (target >= 4)    CPU %.2f (target >= 3)\n", pps["nfdataset_default"] / pps["ndpiReader"], ppc["nfdataset_default"] / ppc["ndpiReader"]
+	printf "  stats+splt / ndpiReader  wall %.2f (target >= 3.5)  CPU %.2f (target >= 2.5)\n", pps["nfdataset_stats_splt"] / pps["ndpiReader"], ppc["nfdataset_stats_splt"] / ppc["ndpiReader"]
+	printf "  no-dpi / tcpdump         wall %.2f (target >= 1.3)  CPU %.2f\n", pps["nfdataset_no_dpi"] / pps["tcpdump"], ppc["nfdataset_no_dpi"] / ppc["tcpdump"]
+	printf "  peak RSS (target <= 64 MB): default %.1f, stats+splt %.1f, no-dpi %.1f\n", S["nfdataset_default"] / 1024, S["nfdataset_stats_splt"] / 1024, S["nfdataset_no_dpi"] / 1024
 }' "$RES"
 echo "$meters"
