@@ -287,7 +287,7 @@ func (c *cicSet) Update(p *meter.Packet, f *meter.Flow) {
 	st := f.Ext[c.index].(*cicState)
 	ts := int64(p.TimeUs)
 	pl, hl, win, tcp := cicPacket(p)
-	forward := p.SrcIP == f.SrcIP
+	forward := p.SrcIP == f.SrcIP()
 	d := &st.bwd
 	if forward {
 		d = &st.fwd
@@ -461,7 +461,7 @@ func (c *cicSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 	sumF, sumB := int64(st.fwd.pl.sum), int64(st.bwd.pl.sum)
 	i := 0
 	put := func(v Value) { dst[i] = v; i++ }
-	src, dstIP := f.SrcIP.String(), f.DstIP.String()
+	src, dstIP := f.SrcIP().String(), f.DstIP().String()
 	put(StringValue(src + "-" + dstIP + "-" + strconv.Itoa(int(f.SrcPort)) + "-" + strconv.Itoa(int(f.DstPort)) + "-" + strconv.FormatInt(proto, 10)))
 	put(StringValue(src))
 	put(IntValue(int64(f.SrcPort)))

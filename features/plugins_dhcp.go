@@ -115,7 +115,7 @@ func (dhcpPlugin) OnUpdate(p *meter.Packet, f *meter.Flow, s *dhcpState) {
 	case dhcpAck, dhcpNack, dhcpInform, dhcpDecline:
 		ForceExpire(f)
 	default:
-		if f.IPVersion == 4 && f.SrcIP == netip.IPv4Unspecified() {
+		if f.IPVersion == 4 && f.SrcIP() == netip.IPv4Unspecified() {
 			ForceExpire(f)
 		}
 	}

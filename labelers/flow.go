@@ -109,7 +109,7 @@ func (r *factReader) app(v features.View) (string, string) {
 func (r *factReader) read(v features.View) facts {
 	var f facts
 	if fl := v.Flow; fl != nil {
-		f.srcIP, f.dstIP = fl.SrcIP.Unmap(), fl.DstIP.Unmap()
+		f.srcIP, f.dstIP = fl.SrcIP().Unmap(), fl.DstIP().Unmap()
 		f.srcPort, f.dstPort, f.proto = fl.SrcPort, fl.DstPort, fl.Protocol
 		f.firstMs, f.lastMs = int64(fl.FirstSeen), int64(fl.LastSeen)
 		f.packets, f.bytes = int64(fl.Packets), int64(fl.Bytes)

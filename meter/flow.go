@@ -31,16 +31,18 @@ type Direction struct {
 // Flow is one bidirectional flow. The meter owns it; hooks may read every
 // field and keep per-flow state in Ext[slot].
 type Flow struct {
-	Key          Key
-	ExpirationID int8
+	Key Key
 
-	SrcIP, DstIP     netip.Addr
 	SrcMAC, DstMAC   [6]byte
 	SrcPort, DstPort uint16
 	Protocol         uint8
 	IPVersion        uint8
 	VLAN             uint16
 	Tunnel           uint8
+	ExpirationID     int8
+	// srcHi says the source address is Key.HiIP (else Key.LoIP): the
+	// addresses are not stored twice (SrcIP, DstIP).
+	srcHi bool
 
 	FirstSeen, LastSeen uint64
 	Packets, Bytes      uint64
@@ -52,6 +54,34 @@ type Flow struct {
 
 	// creation order bookkeeping for the idle scan
 	prev, next *Flow
+	hnext      *Flow // the next flow of the same hash in the table
+}
+
+// SrcIP is the address of the flow's first packet's source, as decoded
+// (IPv4 as a 4-byte address).
+func (f *Flow) SrcIP() netip.Addr {
+	if f.srcHi {
+		return addrOf(f.Key.HiIP, f.IPVersion)
+	}
+	return addrOf(f.Key.LoIP, f.IPVersion)
+}
+
+// DstIP is the address of the flow's first packet's destination.
+func (f *Flow) DstIP() netip.Addr {
+	if f.srcHi {
+		return addrOf(f.Key.LoIP, f.IPVersion)
+	}
+	return addrOf(f.Key.HiIP, f.IPVersion)
+}
+
+func addrOf(b [16]byte, version uint8) netip.Addr {
+	switch version {
+	case 4:
+		return netip.AddrFrom4([4]byte(b[12:]))
+	case 6:
+		return netip.AddrFrom16(b)
+	}
+	return netip.Addr{}
 }
 
 // Duration is bidirectional_duration_ms.

@@ -27,7 +27,7 @@ const (
 type Meter struct {
 	cfg   Config
 	pkt   Packet
-	flows map[Key]*Flow
+	flows table
 	head  *Flow // oldest created flow still in the table
 	tail  *Flow
 	free  []*Flow
@@ -47,11 +47,11 @@ func New(cfg Config) *Meter {
 			s.SetSlot(i)
 		}
 	}
-	return &Meter{cfg: cfg, flows: make(map[Key]*Flow, 1024)}
+	return &Meter{cfg: cfg, flows: newTable()}
 }
 
 // Active returns the number of flows in the table.
-func (m *Meter) Active() int { return len(m.flows) }
+func (m *Meter) Active() int { return m.flows.n }
 
 // TimeMs converts a capture timestamp to NFStream's millisecond time
 // (truncated: libpcap hands microseconds, NFStream drops the rest).
@@ -133,7 +133,7 @@ func keyOf(p *Packet) Key {
 
 func (m *Meter) consume(p *Packet) {
 	key := keyOf(p)
-	f := m.flows[key]
+	f := m.flows.get(&key)
 	if f == nil {
 		m.create(key, p)
 		return
@@ -173,7 +173,7 @@ func (m *Meter) create(key Key, p *Packet) {
 		m.expire(f)
 		return
 	}
-	m.flows[key] = f
+	m.flows.put(f)
 	if m.tail == nil {
 		m.head, m.tail = f, f
 	} else {
@@ -190,8 +190,6 @@ func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook) {
 	ext := f.Ext
 	*f = Flow{
 		Key:       key,
-		SrcIP:     p.SrcIP,
-		DstIP:     p.DstIP,
 		SrcMAC:    p.SrcMAC,
 		DstMAC:    p.DstMAC,
 		SrcPort:   p.SrcPort,
@@ -204,6 +202,7 @@ func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook) {
 		LastSeen:  p.TimeMs,
 		Packets:   1,
 		Ext:       ext,
+		srcHi:     p.SrcIP.As16() != key.LoIP || p.SrcPort != key.LoPort,
 	}
 	size := uint64(p.Size(mode))
 	f.Bytes = size
@@ -222,7 +221,11 @@ func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook) {
 // updateFlow adds a later packet to f (NFStream's meter_update_flow after
 // the expiry check) and runs the hooks' Update.
 func updateFlow(f *Flow, p *Packet, mode int, hooks []Hook) {
-	if f.SrcPort != p.SrcPort || f.DstPort != p.DstPort || f.SrcIP != p.SrcIP || f.DstIP != p.DstIP {
+	// The packet shares f's key, so its addresses equal the first packet's
+	// (f.SrcIP() == p.SrcIP, f.DstIP() == p.DstIP) exactly when it puts its
+	// source on the same side of the key, in the same IP version.
+	if f.SrcPort != p.SrcPort || f.DstPort != p.DstPort || f.IPVersion != p.IPVersion ||
+		f.srcHi != (p.SrcIP.As16() != f.Key.LoIP || p.SrcPort != f.Key.LoPort) {
 		p.Direction = 1
 	} else {
 		p.Direction = 0
@@ -254,7 +257,7 @@ func updateFlow(f *Flow, p *Packet, mode int, hooks []Hook) {
 
 // remove unlinks f from the table and the creation-order list.
 func (m *Meter) remove(f *Flow) {
-	delete(m.flows, f.Key)
+	m.flows.del(f)
 	if f.prev != nil {
 		f.prev.next = f.next
 	} else {
@@ -296,10 +299,10 @@ func (m *Meter) Flush() {
 	// themselves; the table is emptied in one go at the end.
 	for f := m.head; f != nil; {
 		next := f.next
-		f.prev, f.next = nil, nil
+		f.prev, f.next, f.hnext = nil, nil, nil
 		m.expire(f)
 		f = next
 	}
 	m.head, m.tail = nil, nil
-	clear(m.flows)
+	m.flows.reset()
 }

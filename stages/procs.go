@@ -119,7 +119,7 @@ func (t *ProcessTable) Annotate(v features.View) features.Record {
 	pid, name := int64(-1), ""
 	if t != nil && v.Flow != nil {
 		f := v.Flow
-		pid, name = t.Lookup(f.Protocol, f.SrcIP, f.SrcPort, f.DstIP, f.DstPort)
+		pid, name = t.Lookup(f.Protocol, f.SrcIP(), f.SrcPort, f.DstIP(), f.DstPort)
 	}
 	return append(v.Record, features.IntValue(pid), features.StringValue(name))
 }
