@@ -446,6 +446,9 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		return nil, nil, fmt.Errorf("internal error: wrote %d files, planned %d", got, len(prov.Files))
 	}
 	removeStale(p.OutDir, keep, p.Jobs)
+	if err := writeMetadataFiles(p.OutDir, m, prov, outSchema, ls); err != nil {
+		return nil, nil, err
+	}
 	if err := writeFileAtomic(provPath, marshalProvenance(prov)); err != nil {
 		return nil, nil, err
 	}

@@ -129,7 +129,8 @@ func TestLogicHashStable(t *testing.T) {
 }
 
 // TestQuickstartGolden builds manifests/quickstart.toml and compares every
-// row (read back from Parquet) and dataset.json with goldens/quickstart/.
+// row (read back from Parquet), dataset.json and the metadata files with
+// goldens/quickstart/.
 func TestQuickstartGolden(t *testing.T) {
 	m, err := Load("../manifests/quickstart.toml")
 	if err != nil {
@@ -172,6 +173,14 @@ func TestQuickstartGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "../goldens/quickstart/dataset.json", stableProvenance(t, prov))
+	// The published copy: enough for `nfdataset reproduce goldens/quickstart`.
+	for _, name := range MetadataFiles {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, "../goldens/quickstart/"+name, b)
+	}
 }
 
 // stableProvenance drops the one field that depends on how nfdataset was

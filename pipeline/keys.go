@@ -29,6 +29,11 @@ var manifestKeys = []KeyDoc{
 	{Table: "dataset", Key: "name", Type: "string", Doc: "dataset name (required); recorded in dataset.json"},
 	{Table: "dataset", Key: "version", Type: "string", Default: `""`, Doc: "your version of the dataset; recorded in dataset.json"},
 	{Table: "dataset", Key: "description", Type: "string", Default: `""`, Doc: "free text; recorded in dataset.json"},
+	{Table: "dataset", Key: "license", Type: "string", Default: `""`, Doc: "the dataset's license as an SPDX identifier or expression (`CC-BY-4.0`); in croissant.json and the dataset card"},
+	{Table: "dataset", Key: "citation", Type: "string", Default: `""`, Doc: "how to cite the dataset, a BibTeX entry; croissant.json's citeAs and the card's citation section"},
+	{Table: "dataset", Key: "creators", Type: "array of strings", Default: "[]", Doc: "the people or organisations who made the dataset; croissant.json's creator"},
+	{Table: "dataset", Key: "url", Type: "string", Default: `""`, Doc: "where the dataset is published (http(s)://); croissant.json's url"},
+	{Table: "dataset", Key: "card", Type: "string", Default: `""`, Doc: "a Markdown file (relative to the manifest) with the authors' own prose, placed in the generated dataset card README.md"},
 
 	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
 	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},

@@ -40,6 +40,14 @@ type DatasetInfo struct {
 	Name        string `json:"name"`
 	Version     string `json:"version"`
 	Description string `json:"description"`
+	// The keys below describe a published dataset (croissant.json and the
+	// dataset card); omitted when unset, so datasets that set none keep
+	// their bytes.
+	License  string   `json:"license,omitempty"`  // SPDX license expression
+	Citation string   `json:"citation,omitempty"` // BibTeX
+	Creators []string `json:"creators,omitempty"`
+	URL      string   `json:"url,omitempty"`
+	Card     string   `json:"card,omitempty"` // authors' prose for README.md, relative to the manifest
 }
 
 // Input is one [[input]] table.
@@ -171,11 +179,33 @@ func (m *Manifest) decodeDataset(root *table) {
 	m.Dataset.Name = t.str("name", "")
 	m.Dataset.Version = t.str("version", "")
 	m.Dataset.Description = t.str("description", "")
+	m.Dataset.License = t.str("license", "")
+	m.Dataset.Citation = t.str("citation", "")
+	m.Dataset.Creators, _ = t.strings("creators")
+	m.Dataset.URL = t.str("url", "")
+	m.Dataset.Card = t.str("card", "")
+	if l := m.Dataset.License; l != "" && !spdxExpr.MatchString(l) {
+		t.d.errorf("dataset.license", "want an SPDX license identifier or expression (e.g. \"CC-BY-4.0\"), got %q", l)
+	}
+	if u := m.Dataset.URL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		t.d.errorf("dataset.url", "want an http(s):// URL, got %q", u)
+	}
+	if c := m.Dataset.Card; c != "" {
+		if filepath.IsAbs(c) {
+			t.d.errorf("dataset.card", "want a path relative to the manifest, got %q", c)
+		} else if _, err := os.Stat(filepath.Join(m.Dir, c)); err != nil {
+			t.d.errorf("dataset.card", "%v", err)
+		}
+	}
 	if m.Dataset.Name == "" {
 		t.d.errorf("dataset.name", "missing: every dataset has a name")
 	}
 	t.done(docKeys("dataset")...)
 }
+
+// spdxExpr accepts SPDX identifiers joined by AND, OR and WITH, with
+// parentheses: the shape of an expression, not the list of licenses.
+var spdxExpr = regexp.MustCompile(`^\(?[A-Za-z0-9.+-]+\)?( +(AND|OR|WITH) +\(?[A-Za-z0-9.+-]+\)?)*$`)
 
 var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 

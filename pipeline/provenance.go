@@ -43,6 +43,16 @@ type Provenance struct {
 	RowOrder       string           `json:"row_order"`
 	Rows           int64            `json:"rows"`
 	Files          []FileInfo       `json:"files"`
+	// Metadata lists croissant.json, manifest.json and README.md, written
+	// beside the parts from the same facts (MetadataFiles).
+	Metadata []MetadataInfo `json:"metadata,omitempty"`
+}
+
+// MetadataInfo is one of MetadataFiles.
+type MetadataInfo struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
 }
 
 // BuildInfo says which nfdataset wrote a dataset. VCSRevision is the
@@ -260,14 +270,7 @@ func ReadProvenance(path string) (*Provenance, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p Provenance
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if p.Format != FormatName {
-		return nil, fmt.Errorf("%s: not an nfdataset dataset.json (format %q)", path, p.Format)
-	}
-	return &p, nil
+	return parseProvenance(path, b)
 }
 
 // marshalProvenance encodes dataset.json: indented, keys in a fixed order,

@@ -17,7 +17,8 @@ import (
 // Verify checks that every file dataset.json lists exists with its size
 // and SHA-256, and that the directory holds no other data file. With
 // against (another dataset.json), it also checks that the dataset
-// reproduces that one: same resolved manifest, inputs, feature sets,
+// reproduces that one (against is a dataset.json, its directory or an
+// https:// URL of either): same resolved manifest, inputs, feature sets,
 // labelers, columns, row counts and file digests. The nfdataset VCS
 // revision is not compared (see BuildInfo). It returns one line per
 // difference; none means the dataset is intact.
@@ -32,6 +33,20 @@ func Verify(dir, against string) ([]string, error) {
 		listed[f.Path] = true
 		path := filepath.Join(dir, filepath.FromSlash(f.Path))
 		size, sum, err := hashFile(context.Background(), path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			diffs = append(diffs, fmt.Sprintf("%s: missing", f.Path))
+		case err != nil:
+			diffs = append(diffs, fmt.Sprintf("%s: %v", f.Path, err))
+		case size != f.Size:
+			diffs = append(diffs, fmt.Sprintf("%s: size %d, dataset.json says %d", f.Path, size, f.Size))
+		case sum != f.SHA256:
+			diffs = append(diffs, fmt.Sprintf("%s: sha256 %s, dataset.json says %s", f.Path, sum, f.SHA256))
+		}
+	}
+	for _, f := range prov.Metadata {
+		listed[f.Path] = true
+		size, sum, err := hashFile(context.Background(), filepath.Join(dir, filepath.FromSlash(f.Path)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			diffs = append(diffs, fmt.Sprintf("%s: missing", f.Path))
@@ -60,7 +75,7 @@ func Verify(dir, against string) ([]string, error) {
 		diffs = append(diffs, fmt.Sprintf("dataset.json: files hold %d rows, rows says %d", total, prov.Rows))
 	}
 	if against != "" {
-		pub, err := ReadProvenance(against)
+		pub, err := ReadPublished(context.Background(), against)
 		if err != nil {
 			return nil, err
 		}
@@ -108,6 +123,13 @@ func compareProvenance(want, got *Provenance) []string {
 	} else {
 		for i := range want.Files {
 			add("file "+want.Files[i].Path, want.Files[i], got.Files[i])
+		}
+	}
+	if len(want.Metadata) != len(got.Metadata) {
+		diffs = append(diffs, fmt.Sprintf("metadata files: %d here, %d in the published dataset", len(got.Metadata), len(want.Metadata)))
+	} else {
+		for i := range want.Metadata {
+			add("file "+want.Metadata[i].Path, want.Metadata[i], got.Metadata[i])
 		}
 	}
 	return diffs
