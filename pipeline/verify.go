@@ -84,6 +84,19 @@ func Verify(dir, against string) ([]string, error) {
 	return diffs, nil
 }
 
+// verifyAgainst is Verify with the published dataset.json already read.
+func verifyAgainst(dir string, pub *Provenance) ([]string, error) {
+	diffs, err := Verify(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	prov, err := ReadProvenance(filepath.Join(dir, ProvenanceFile))
+	if err != nil {
+		return nil, err
+	}
+	return append(diffs, compareProvenance(pub, prov)...), nil
+}
+
 // compareProvenance lists how got differs from want, field by field.
 func compareProvenance(want, got *Provenance) []string {
 	var diffs []string

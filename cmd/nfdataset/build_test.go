@@ -131,8 +131,8 @@ func TestBuildDeterministicAndCached(t *testing.T) {
 		t.Fatalf("build --jobs 4: exit %d: %s", code, stderr)
 	}
 	a, b := datasetFiles(t, out1), datasetFiles(t, out4)
-	if len(a) != 2 {
-		t.Errorf("dataset files: %v, want part-00000.parquet and dataset.json", a)
+	if len(a) != 5 {
+		t.Errorf("dataset files: %v, want part-00000.parquet, dataset.json, croissant.json, manifest.json and README.md", a)
 	}
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("--jobs 1 and --jobs 4 differ (-jobs1 +jobs4):\n%s", diff)

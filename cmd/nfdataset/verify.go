@@ -15,8 +15,8 @@ func init() {
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "verify [--against PUBLISHED/dataset.json] DIR", stderr)
-	against := fs.String("against", "", "a published dataset.json (or its directory) this dataset must reproduce")
+	fs := newFlagSet("verify", "verify [--against PUBLISHED] DIR", stderr)
+	against := fs.String("against", "", "a published dataset.json, its directory, or an https:// URL of either, that this dataset must reproduce")
 	pos, err := parseCommand(fs, args, 1, "one dataset DIR")
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
