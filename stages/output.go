@@ -199,6 +199,19 @@ func (o *Output) WriteString(s string) (int, error) {
 	return n, nil
 }
 
+// Flush sends the buffered bytes on, so a reader at the other end of a pipe
+// sees them now (streaming sinks flush after each batch). For a regular file
+// the data stays under the temporary name until Commit.
+func (o *Output) Flush() error {
+	if o.finished || o.done {
+		return outputError(o.path, "", errWriteAfterClose)
+	}
+	if err := o.buf.Flush(); err != nil {
+		return outputError(o.path, "", err)
+	}
+	return nil
+}
+
 // Commit flushes the buffer and, for a regular file, syncs it to disk,
 // renames it into place and syncs the directory. On failure the temporary
 // file is removed and the previous content of the path is left untouched.

@@ -40,6 +40,7 @@ type flowsOptions struct {
 	maxNFlows           int64
 	nMeters             int64
 	format              string
+	frameRows           int
 	output              string
 	strict              bool
 	plugins             multiFlag
@@ -73,7 +74,8 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&o.spltAnalysis, "splt-analysis", 0, "add the first N packets' direction, size and gap (0 disables), 0…65535")
 	fs.Int64Var(&o.maxNFlows, "max-nflows", 0, "stop after this many flows (0: unlimited)")
 	fs.Int64Var(&o.nMeters, "n-meters", 0, "metering workers (0: one per core); the output is the same for any value")
-	fs.StringVar(&o.format, "format", "csv", "output format: csv, jsonl or parquet")
+	fs.StringVar(&o.format, "format", "csv", "output format: csv, jsonl, parquet or frames (Arrow buffers for the Python package)")
+	fs.IntVar(&o.frameRows, "frame-rows", 0, "records per batch of the frames format (0: 4096); the Python package uses it")
 	fs.StringVar(&o.output, "o", "-", "output file (- for standard output)")
 	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture instead of warning")
 	fs.BoolVar(&o.linuxSLL2, "linux-sll2", false, "decode Linux cooked v2 frames (NFStream ignores them)")
@@ -128,7 +130,7 @@ func (o *flowsOptions) validate() error {
 	case o.maxNFlows < 0:
 		return usagef("invalid --max-nflows %d: must be ≥ 0", o.maxNFlows)
 	}
-	if _, err := stages.FormatExtension(o.format); err != nil {
+	if _, err := stages.FormatExtension(o.format); err != nil && o.format != framesFormat {
 		return usagef("invalid --format: %v", err)
 	}
 	if len(o.sources) == 0 {
@@ -292,7 +294,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			transform = func(v features.View) (features.Record, error) { return table.Annotate(v), nil }
 		}
 	}
-	sink, err := stages.NewSink(o.format, o.output, stages.SinkOptions{})
+	sink, err := o.newSink()
 	if err != nil {
 		return err
 	}

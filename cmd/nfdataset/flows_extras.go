@@ -15,3 +15,19 @@ func compileFilter(expr string) (stages.Matcher, error) {
 func parsePlugin(s string) (features.Request, error) {
 	return features.ParsePluginFlag(s)
 }
+
+// framesFormat is the stream the Python package reads (stages.FramesSink).
+// It is a format of this command only, not of manifests: datasets are
+// Parquet, CSV or JSON lines.
+const framesFormat = "frames"
+
+func (o *flowsOptions) newSink() (stages.Sink, error) {
+	if o.format != framesFormat {
+		return stages.NewSink(o.format, o.output, stages.SinkOptions{})
+	}
+	out, err := stages.CreateOutput(o.output)
+	if err != nil {
+		return nil, err
+	}
+	return stages.NewFramesSink(out, o.frameRows), nil
+}

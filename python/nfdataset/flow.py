@@ -1,0 +1,64 @@
+"""NFlow: one flow as NFStream's iteration yields it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, List, Sequence
+
+import pyarrow as pa
+
+UDPS_PREFIX = "udps."
+
+
+class UDPS:
+    """Attribute bag of a flow's user-defined (plugin) values."""
+
+    def __repr__(self) -> str:
+        return "UDPS(" + ", ".join(f"{k}={v!r}" for k, v in vars(self).items()) + ")"
+
+
+class NFlow:
+    """A flow: NFStream's attribute names (``flow.src_ip``, ``flow.splt_ps``
+    as a list, ``flow.udps.<name>``); ``keys()`` and ``values()`` follow the
+    column order of ``to_pandas``."""
+
+    def __init__(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        self._names = names
+        udps = UDPS()
+        d = self.__dict__
+        for n, v in zip(names, values):
+            if n.startswith(UDPS_PREFIX):
+                setattr(udps, n[len(UDPS_PREFIX):], v)
+            else:
+                d[n] = v
+        self.udps = udps
+
+    def keys(self) -> List[str]:
+        """Column names, ``udps.<name>`` for plugin values."""
+        return list(self._names)
+
+    def values(self) -> List[Any]:
+        """Values in ``keys()`` order."""
+        out = []
+        for n in self._names:
+            if n.startswith(UDPS_PREFIX):
+                out.append(getattr(self.udps, n[len(UDPS_PREFIX):], None))
+            else:
+                out.append(self.__dict__[n])
+        return out
+
+    def __repr__(self) -> str:
+        return "NFlow(" + ",\n      ".join(f"{k}={v!r}" for k, v in zip(self.keys(), self.values())) + ")"
+
+
+def flows_of(batch: pa.RecordBatch, empty_text: Sequence[bool]) -> Iterator[NFlow]:
+    """The flows of a batch. ``empty_text[i]`` marks columns whose nulls are
+    NFStream's empty strings (the DPI text fields)."""
+    names = batch.schema.names
+    cols = []
+    for i, col in enumerate(batch.columns):
+        values = col.to_pylist()
+        if empty_text[i]:
+            values = ["" if v is None else v for v in values]
+        cols.append(values)
+    for row in zip(*cols):
+        yield NFlow(names, row)
