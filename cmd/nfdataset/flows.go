@@ -229,6 +229,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := o.validate(); err != nil {
 		return err
 	}
+	if usesPyBridge(o.plugins) {
+		registerPyBridge()
+	}
 	reqs, err := o.featureRequests()
 	if err != nil {
 		return err

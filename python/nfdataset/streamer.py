@@ -364,7 +364,7 @@ class NFStreamer:
     def _python_plugins(self) -> List[NFPlugin]:
         return [p for p in self._udps if not isinstance(p, GoPlugin)]
 
-    def _command(self, frame_rows: int) -> List[str]:
+    def _command(self, frame_rows: int, n_meters: Optional[int] = None) -> List[str]:
         sources = self._source if isinstance(self._source, list) else [self._source]
         args = [
             binary(), "flows", "--format", "frames", "--frame-rows", str(frame_rows),
@@ -378,7 +378,7 @@ class NFStreamer:
             "--n-dissections", str(int(self.n_dissections)),
             f"--statistical-analysis={'true' if self.statistical_analysis else 'false'}",
             "--splt-analysis", str(int(self.splt_analysis)),
-            "--n-meters", str(int(self.n_meters)),
+            "--n-meters", str(int(self.n_meters if n_meters is None else n_meters)),
             "--max-nflows", str(int(self._max_nflows + 1)),
             "--system-visibility-mode", str(int(self.system_visibility_mode)),
             "--system-visibility-poll-ms", str(int(self.system_visibility_poll_ms)),
@@ -394,9 +394,7 @@ class NFStreamer:
         """The flows as Arrow record batches (Go's column types: lists stay
         lists, empty DPI strings are null), streamed as the meter emits them."""
         if self._python_plugins():
-            from ._pyplugins import run_python_plugins
-
-            yield from run_python_plugins(self, frame_rows)
+            yield from self._plugin_batches(frame_rows or 4096)
             return
         if frame_rows <= 0:
             frame_rows = 1 if self._mode == NFMode.INTERFACE else 4096
@@ -432,11 +430,52 @@ class NFStreamer:
 
     def _empty_text(self, schema: pa.Schema, nullable: Sequence[bool]) -> List[bool]:
         return [
-            nullable[i] and pa.types.is_string(f.type) and not f.name.startswith(UDPS_PREFIX)
+            i < len(nullable) and nullable[i] and pa.types.is_string(f.type) and not f.name.startswith(UDPS_PREFIX)
             for i, f in enumerate(schema)
         ]
 
+    def _plugin_batches(self, rows: int) -> Iterator[pa.RecordBatch]:
+        """Batches of flows with Python plugins: the engine's columns keep
+        their types, udps columns hold ``str(value)`` (None stays null), the
+        text NFStream's CSV holds; columns follow the first flow's keys."""
+        from . import _pyplugins
+
+        names: Optional[List[str]] = None
+        pending: List[NFlow] = []
+
+        def emit() -> pa.RecordBatch:
+            cols = []
+            for n in names:
+                if n.startswith(UDPS_PREFIX):
+                    attr = n[len(UDPS_PREFIX):]
+                    vals = [getattr(f.udps, attr, None) for f in pending]
+                    cols.append(pa.array([None if v is None else str(v) for v in vals], pa.string()))
+                else:
+                    t = types.get(n)
+                    vals = [f.__dict__.get(n) for f in pending]
+                    if n in empty_names:
+                        vals = [None if v == "" else v for v in vals]
+                    cols.append(pa.array(vals, t))
+            pending.clear()
+            return pa.RecordBatch.from_arrays(cols, names=names)
+
+        for flow in _pyplugins.run(self, rows):
+            if names is None:
+                names = flow.keys()
+                types = {f.name: f.type for f in self._last_schema} if hasattr(self, "_last_schema") else {}
+                empty_names = set()
+            pending.append(flow)
+            if len(pending) == rows:
+                yield emit()
+        if pending:
+            yield emit()
+
     def __iter__(self) -> Iterator[NFlow]:
+        if self._python_plugins():
+            from . import _pyplugins
+
+            yield from _pyplugins.run(self, 1 if self._mode == NFMode.INTERFACE else 256)
+            return
         frame_rows = 1 if self._mode == NFMode.INTERFACE else 256
         for batch in self.batches(frame_rows):
             yield from flows_of(batch, self._empty_text(batch.schema, self._last_nullable))

@@ -1,0 +1,208 @@
+"""Running Python NFPlugin objects beside the Go meter.
+
+With Python plugins the Go command adds its ``python_bridge`` plugin
+(cmd/nfdataset/pybridge.go): for every packet it writes the packet and the
+flow's counters to a pipe and waits for one byte back. This side keeps one
+live flow object per Go flow, calls ``on_init``/``on_update`` of every plugin
+in order, and answers 1 when a plugin set ``flow.expiration_id = -1`` (the Go
+meter then ends the flow after that packet). When the flow's record arrives
+on the frames stream, its final values are copied onto the same object,
+``on_expire`` runs and the flow is yielded with its ``udps`` values.
+
+One meter runs (the hooks must see the packets in capture order). The
+plugins see the core fields live (ids, addresses, ports, the
+bidirectional/src2dst/dst2src first/last seen, duration, packets, bytes);
+the statistical, SPLT and DPI fields are only set at ``on_expire``.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import threading
+from typing import Any, Dict, Iterator, List
+
+from ._frames import FrameReader, FramesError
+from .flow import UDPS, UDPS_PREFIX, NFlow
+
+_HDR = struct.Struct("<6BHQQQ6H12QI")
+_HANDLE = UDPS_PREFIX + "__pyflow"
+
+
+class NFPacket:
+    """A packet as NFStream hands it to plugins (§7.2 attribute names)."""
+
+    __slots__ = (
+        "time", "delta_time", "direction", "raw_size", "ip_size", "transport_size", "payload_size",
+        "src_ip", "src_mac", "src_oui", "dst_ip", "dst_mac", "dst_oui", "src_port", "dst_port",
+        "protocol", "vlan_id", "ip_version", "ip_packet", "syn", "cwr", "ece", "urg", "ack", "psh",
+        "rst", "fin", "tunnel_id",
+    )
+
+    def __repr__(self) -> str:
+        return "NFPacket(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__) + ")"
+
+
+def _mac(b: bytes) -> str:
+    return ":".join(f"{x:02x}" for x in b)
+
+
+class _Live:
+    """The live state of one flow: the object every hook of the flow sees."""
+
+    __slots__ = ("flow",)
+
+
+def run(streamer, frame_rows: int) -> Iterator[NFlow]:
+    """Meters with the streamer's parameters and yields the flows, each
+    after its plugins' on_expire."""
+    plugins = streamer._python_plugins()
+    ev_r, ev_w = os.pipe()
+    rp_r, rp_w = os.pipe()
+    cmd = streamer._command(frame_rows, n_meters=1)
+    cmd.insert(cmd.index("--"), "--plugin")
+    cmd.insert(cmd.index("--"), f"python_bridge:events={ev_w},replies={rp_r}")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(ev_w, rp_r))
+    os.close(ev_w)
+    os.close(rp_r)
+    live: Dict[int, NFlow] = {}
+    failure: List[BaseException] = []
+    stderr_chunks: List[bytes] = []
+    drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
+    drain.start()
+
+    def events() -> None:
+        rd = os.fdopen(ev_r, "rb", buffering=1 << 16)
+        wr = os.fdopen(rp_w, "wb", buffering=0)
+        try:
+            while True:
+                head = rd.read(_HDR.size)
+                if len(head) < _HDR.size:
+                    return
+                (kind, direction, protocol, ipver, flags, tunnel, vlan, handle, time, delta,
+                 raw, ip, tr, pay, sport, dport,
+                 b_first, b_last, b_pk, b_by, s_first, s_last, s_pk, s_by,
+                 d_first, d_last, d_pk, d_by, iplen) = _HDR.unpack(head)
+                if kind == 1:
+                    n = rd.read(1)[0]
+                    src_ip = rd.read(n).decode()
+                    n = rd.read(1)[0]
+                    dst_ip = rd.read(n).decode()
+                    macs = rd.read(12)
+                    fsport, fdport = struct.unpack("<HH", rd.read(4))
+                    flow = NFlow.__new__(NFlow)
+                    src_mac, dst_mac = _mac(macs[:6]), _mac(macs[6:])
+                    flow.__dict__.update(
+                        id=handle, expiration_id=0, src_ip=src_ip, src_mac=src_mac, src_oui=src_mac[:8],
+                        src_port=fsport, dst_ip=dst_ip, dst_mac=dst_mac, dst_oui=dst_mac[:8], dst_port=fdport,
+                        protocol=protocol, ip_version=ipver, vlan_id=vlan, tunnel_id=tunnel,
+                    )
+                    flow.udps = UDPS()
+                    flow._names = ()
+                    live[handle] = flow
+                else:
+                    flow = live[handle]
+                d = flow.__dict__
+                d["bidirectional_first_seen_ms"] = b_first
+                d["bidirectional_last_seen_ms"] = b_last
+                d["bidirectional_duration_ms"] = b_last - b_first
+                d["bidirectional_packets"] = b_pk
+                d["bidirectional_bytes"] = b_by
+                d["src2dst_first_seen_ms"] = s_first
+                d["src2dst_last_seen_ms"] = s_last
+                d["src2dst_duration_ms"] = s_last - s_first
+                d["src2dst_packets"] = s_pk
+                d["src2dst_bytes"] = s_by
+                d["dst2src_first_seen_ms"] = d_first
+                d["dst2src_last_seen_ms"] = d_last
+                d["dst2src_duration_ms"] = d_last - d_first
+                d["dst2src_packets"] = d_pk
+                d["dst2src_bytes"] = d_by
+                pk = NFPacket()
+                pk.time, pk.delta_time, pk.direction = time, delta, direction
+                pk.raw_size, pk.ip_size, pk.transport_size, pk.payload_size = raw, ip, tr, pay
+                if direction == 0:
+                    pk.src_ip, pk.src_mac, pk.src_oui = flow.src_ip, flow.src_mac, flow.src_oui
+                    pk.dst_ip, pk.dst_mac, pk.dst_oui = flow.dst_ip, flow.dst_mac, flow.dst_oui
+                else:
+                    pk.src_ip, pk.src_mac, pk.src_oui = flow.dst_ip, flow.dst_mac, flow.dst_oui
+                    pk.dst_ip, pk.dst_mac, pk.dst_oui = flow.src_ip, flow.src_mac, flow.src_oui
+                pk.src_port, pk.dst_port, pk.protocol, pk.vlan_id, pk.ip_version = sport, dport, protocol, vlan, ipver
+                pk.ip_packet = rd.read(iplen)
+                pk.fin, pk.syn, pk.rst, pk.psh = flags & 1, flags >> 1 & 1, flags >> 2 & 1, flags >> 3 & 1
+                pk.ack, pk.urg, pk.ece, pk.cwr = flags >> 4 & 1, flags >> 5 & 1, flags >> 6 & 1, flags >> 7 & 1
+                pk.tunnel_id = tunnel
+                if kind == 1:
+                    for p in plugins:
+                        p.on_init(pk, flow)
+                else:
+                    for p in plugins:
+                        p.on_update(pk, flow)
+                if d["expiration_id"] == -1:
+                    wr.write(b"\x01")
+                else:
+                    wr.write(b"\x00")
+        except BaseException as e:  # a plugin raised: stop the meter, report it
+            failure.append(e)
+            proc.kill()
+        finally:
+            rd.close()
+            wr.close()
+
+    worker = threading.Thread(target=events, daemon=True)
+    worker.start()
+    done = False
+    try:
+        try:
+            reader = FrameReader(proc.stdout)
+            names = reader.schema.names
+            empty = streamer._empty_text(reader.schema, reader.nullable)
+            streamer._last_schema = reader.schema
+            streamer._last_nullable = [n for i, n in enumerate(reader.nullable) if names[i] != _HANDLE]
+            h = names.index(_HANDLE)
+            keep = [i for i, n in enumerate(names) if n != _HANDLE]
+            out_names = [names[i] for i in keep]
+            for batch in reader:
+                cols = []
+                for i, col in enumerate(batch.columns):
+                    values = col.to_pylist()
+                    if empty[i]:
+                        values = ["" if v is None else v for v in values]
+                    cols.append(values)
+                for row in zip(*cols):
+                    # The flow's events were all answered before its record
+                    # was written, so its live object is complete.
+                    flow = live.pop(row[h])
+                    udps = flow.udps
+                    flow.__dict__.clear()
+                    for i in keep:
+                        if not names[i].startswith(UDPS_PREFIX):
+                            flow.__dict__[names[i]] = row[i]
+                        else:
+                            setattr(udps, names[i][len(UDPS_PREFIX):], row[i])
+                    flow.udps = udps
+                    for p in plugins:
+                        p.on_expire(flow)
+                    base = [n for n in out_names if not n.startswith(UDPS_PREFIX)]
+                    flow._names = base + [UDPS_PREFIX + k for k in vars(udps)]
+                    yield flow
+            done = True
+        except FramesError as e:
+            proc.wait()
+            worker.join()
+            if failure:
+                raise failure[0]
+            drain.join()
+            from .streamer import _go_message
+
+            raise ValueError(_go_message(b"".join(stderr_chunks).decode(errors="replace")) or str(e)) from None
+    finally:
+        if not done and proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.wait()
+        worker.join()
+        drain.join()
+    if failure:
+        raise failure[0]

@@ -1,0 +1,109 @@
+"""Plugins: the same Python NFPlugin class under NFStream 6.6.0 and under
+nfdataset gives identical udps columns (forced expiry included), and the
+Go plugins reached by name equal NFStream's bundled Python plugins."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import nfdataset
+from conftest import CORPORA, DPI_COLUMNS
+
+# NFStream 6.6.0 differs from the 6.5.4 reference the engine follows: its
+# IPv6 ip_size includes the 40-byte IPv6 header (6.5.4: the payload-length
+# field). It shows in packet.ip_size and, with accounting_mode=1, in the
+# byte and size columns of IPv6 flows. The engine is not changed for it
+# (issue #10); the tests below pin the difference instead.
+IPV6_HEADER = 40
+
+PCAPS = CORPORA["nfstream"]
+PLUGIN_CAPTURES = ["google_ssl.pcap", "facebook.pcap", "steam.pcap", "dhcp.pcap", "1kxun.pcap",
+                   "quic.pcap", "gtp-u.pcap", "capwap.pcap", "http_ipv6.pcap", "6in6tunnel.pcap", "mdns.pcap"]
+
+
+def plugin_class(base):
+    """A plugin touching every hook, packet attributes, live flow counters,
+    per-flow lists and None values, and forced expiry."""
+
+    class Probe(base):
+        def on_init(self, packet, flow):
+            flow.udps.big = 1 if packet.raw_size > self.limit else 0
+            flow.udps.sizes = [packet.raw_size, packet.transport_size, packet.payload_size]
+            flow.udps.ip_size = packet.ip_size
+            flow.udps.flags = [packet.syn, packet.cwr, packet.ece, packet.urg, packet.ack, packet.psh, packet.rst, packet.fin]
+            flow.udps.path = f"{packet.src_ip}/{packet.src_mac}>{packet.dst_ip}/{packet.dst_oui}:{packet.dst_port}"
+            flow.udps.ip_bytes = len(packet.ip_packet)
+            flow.udps.meta = [packet.time - flow.bidirectional_first_seen_ms, packet.delta_time, packet.direction,
+                              packet.protocol, packet.vlan_id, packet.ip_version, packet.tunnel_id]
+
+        def on_update(self, packet, flow):
+            if packet.raw_size > self.limit:
+                flow.udps.big += 1
+            flow.udps.ip_bytes += len(packet.ip_packet)
+            flow.udps.live = [flow.bidirectional_packets, flow.src2dst_bytes, flow.dst2src_packets,
+                              flow.bidirectional_duration_ms, packet.delta_time, packet.direction]
+            if flow.bidirectional_packets == self.cut:
+                flow.expiration_id = -1
+
+        def on_expire(self, flow):
+            flow.udps.verdict = "many" if flow.udps.big > 2 else None
+
+    return Probe
+
+
+@pytest.mark.parametrize("name", PLUGIN_CAPTURES)
+def test_python_plugin_equals_nfstream(nfstream, name):
+    path = str(PCAPS / name)
+    want = nfstream.NFStreamer(source=path, n_meters=1, udps=plugin_class(nfstream.NFPlugin)(limit=100, cut=4)).to_pandas()
+    got = nfdataset.NFStreamer(source=path, udps=plugin_class(nfdataset.NFPlugin)(limit=100, cut=4)).to_pandas()
+    assert list(got.columns) == list(want.columns)
+    assert (want["expiration_id"] == -1).any() or len(want) < 2 or name == "dhcp.pcap"
+    cols = [c for c in want.columns if c not in DPI_COLUMNS and c != "udps.ip_size"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    v6 = want["ip_version"] == 6
+    pd.testing.assert_series_equal(got["udps.ip_size"][~v6], want["udps.ip_size"][~v6])
+    pd.testing.assert_series_equal(got["udps.ip_size"][v6] + IPV6_HEADER, want["udps.ip_size"][v6])
+
+
+def test_python_plugin_iteration_and_options(nfstream):
+    path = str(PCAPS / "facebook.pcap")
+    want = list(nfstream.NFStreamer(source=path, n_meters=1, udps=plugin_class(nfstream.NFPlugin)(limit=60, cut=3)))
+    got = list(nfdataset.NFStreamer(source=path, udps=plugin_class(nfdataset.NFPlugin)(limit=60, cut=3)))
+    assert [f.keys() for f in got] == [f.keys() for f in want]
+    for w, g in zip(want, got):
+        assert vars(g.udps) == vars(w.udps)
+        assert g.expiration_id == w.expiration_id
+    p = nfdataset.NFPlugin(a=1, b="x")
+    assert (p.a, p.b) == (1, "x")
+    assert p.cleanup() is None
+
+
+def test_plugin_error_surfaces():
+    class Broken(nfdataset.NFPlugin):
+        def on_update(self, packet, flow):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        nfdataset.NFStreamer(source=str(PCAPS / "google_ssl.pcap"), udps=Broken()).to_pandas()
+
+
+GO_PLUGINS = [
+    ("facebook.pcap", "JA4", {}, {}),
+    ("dhcp.pcap", "DHCP", {"n_dissections": 0}, {}),
+    ("mdns.pcap", "MDNS", {"n_dissections": 0}, {}),
+    ("google_ssl.pcap", "FlowSlicer", {}, {"limit": 4}),
+    ("google_ssl.pcap", "SPLT", {"splt_analysis": 5}, {"sequence_length": 5, "accounting_mode": 0}),
+]
+
+
+@pytest.mark.parametrize("name,plugin,kw,opts", GO_PLUGINS, ids=[g[1] for g in GO_PLUGINS])
+def test_go_plugins_equal_nfstream_plugins(nfstream, name, plugin, kw, opts):
+    import nfstream.plugins as nfp
+
+    path = str(PCAPS / name)
+    want = nfstream.NFStreamer(source=path, n_meters=1, udps=getattr(nfp, plugin)(**opts), **kw).to_pandas()
+    got = nfdataset.NFStreamer(source=path, udps=getattr(nfdataset.plugins, plugin)(**opts), **kw).to_pandas()
+    assert list(got.columns) == list(want.columns)
+    cols = [c for c in want.columns if c not in DPI_COLUMNS]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
