@@ -46,8 +46,12 @@ class NFlow:
                 out.append(self.__dict__[n])
         return out
 
+    def __str__(self) -> str:
+        # NFStream's form: str() of each value, one attribute per line.
+        return "NFlow(" + ",\n      ".join(f"{k}={v}" for k, v in zip(self.keys(), self.values())) + ")"
+
     def __repr__(self) -> str:
-        return "NFlow(" + ",\n      ".join(f"{k}={v!r}" for k, v in zip(self.keys(), self.values())) + ")"
+        return "NFlow(" + ", ".join(f"{k}={v!r}" for k, v in zip(self.keys(), self.values())) + ")"
 
 
 def flows_of(batch: pa.RecordBatch, empty_text: Sequence[bool]) -> Iterator[NFlow]:

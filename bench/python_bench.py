@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""bench/python_bench.py — the Python package side by side with NFStream 6.6.0.
+
+One run, rounds alternating between the tools:
+  * to_pandas() with default parameters: nfdataset, NFStream n_meters=1, NFStream default;
+  * the same with one Python on_update plugin (NFStream README's MyCustomPktSizeFeature);
+  * peak memory of nfdataset's to_pandas() on a capture of N concurrent flows
+    (bench/genflows, default 1 M), beside the DataFrame's own size.
+
+Usage: python3 bench/python_bench.py [--pcap PCAP] [--rounds N] [--flows N] [--skip-memory]
+       (PCAP default bench/out/bench.pcap, the shared benchmark capture of bench/run.sh;
+        pip install ./python and nfstream==6.6.0 first). Not a test: it prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+RUN = r"""
+import json, resource, sys, time
+which, pcap, plugin, kw = sys.argv[1], sys.argv[2], sys.argv[3] == "1", json.loads(sys.argv[4])
+mod = __import__(which)
+class MyCustomPktSizeFeature(mod.NFPlugin):
+    def on_init(self, packet, flow):
+        flow.udps.packet_with_custom_size = 1 if packet.raw_size == self.custom_size else 0
+    def on_update(self, packet, flow):
+        if packet.raw_size == self.custom_size:
+            flow.udps.packet_with_custom_size += 1
+if plugin:
+    kw["udps"] = MyCustomPktSizeFeature(custom_size=555)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+df = mod.NFStreamer(source=pcap, **kw).to_pandas()
+wall = time.perf_counter() - t
+print(json.dumps({"wall": wall, "rows": len(df), "cols": df.shape[1],
+                  "df_bytes": int(df.memory_usage(deep=True).sum()),
+                  "base_kib": base,
+                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "child_peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def run(which: str, pcap: str, plugin: bool, **kw) -> dict:
+    out = subprocess.run([sys.executable, "-c", RUN, which, pcap, "1" if plugin else "0", json.dumps(kw)],
+                         check=True, capture_output=True, text=True, cwd=tempfile.gettempdir())
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pcap", default=str(REPO / "bench" / "out" / "bench.pcap"))
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--flows", type=int, default=1_000_000)
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-plugin", action="store_true")
+    args = ap.parse_args()
+
+    cases = [("nfdataset", False, {}), ("nfstream", False, {"n_meters": 1}), ("nfstream", False, {})]
+    if not args.skip_plugin:
+        cases += [("nfdataset", True, {}), ("nfstream", True, {"n_meters": 1}), ("nfstream", True, {})]
+    results: dict = {}
+    for _ in range(args.rounds):
+        for which, plugin, kw in cases:
+            key = (which, plugin, json.dumps(kw))
+            r = run(which, args.pcap, plugin, **kw)
+            results.setdefault(key, []).append(r)
+            print(f"  {which:9s} plugin={plugin!s:5s} {kw!s:16s} {r['wall']:8.2f} s  {r['rows']} flows", file=sys.stderr)
+
+    def best(which, plugin, kw):
+        return min(r["wall"] for r in results[(which, plugin, json.dumps(kw))])
+
+    print(f"capture: {args.pcap}  rounds: {args.rounds} (best of)")
+    print("| run | nfdataset s | NFStream n_meters=1 s | NFStream default s | speed-up vs n_meters=1 | vs default |")
+    print("|---|---|---|---|---|---|")
+    for plugin in ([False] if args.skip_plugin else [False, True]):
+        ours = best("nfdataset", plugin, {})
+        one = best("nfstream", plugin, {"n_meters": 1})
+        dflt = best("nfstream", plugin, {})
+        label = "to_pandas() + one Python on_update plugin" if plugin else "to_pandas(), default parameters"
+        print(f"| {label} | {ours:.2f} | {one:.2f} | {dflt:.2f} | {one / ours:.1f}× | {dflt / ours:.1f}× |")
+
+    if args.skip_memory:
+        return
+    flows = Path(tempfile.gettempdir()) / f"nfdataset-genflows-{args.flows}.pcap"
+    if not flows.exists():
+        subprocess.run(["go", "run", "./bench/genflows", "-n", str(args.flows), "-o", str(flows)], check=True, cwd=REPO)
+    r = run("nfdataset", str(flows), False)
+    df_mib = r["df_bytes"] / 2**20
+    peak_mib = r["peak_kib"] / 1024
+    base_mib = r["base_kib"] / 1024
+    print(f"\nmemory, to_pandas() on {flows.name}: {r['rows']} flows × {r['cols']} columns")
+    print(f"  DataFrame (memory_usage(deep=True)): {df_mib:.0f} MiB")
+    print(f"  Python process peak RSS: {peak_mib:.0f} MiB (after imports {base_mib:.0f} MiB;"
+          f" growth {peak_mib - base_mib:.0f} MiB = {(peak_mib - base_mib) / df_mib:.2f}× the DataFrame)")
+    print(f"  Go meter process peak RSS: {r['child_peak_kib'] / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
