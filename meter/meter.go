@@ -293,6 +293,32 @@ func (m *Meter) scan() {
 	}
 }
 
+// Tick is the live wall-clock tick: it moves the clock to nowMs (never
+// back) and expires every flow whose idle or active timeout has passed,
+// in creation order. Packet time alone cannot do this on a quiet link,
+// where no packet arrives to run the scan (NFStream issues 193, 196).
+// Unlike the packet-driven scan it walks the whole table, so a long-lived
+// flow at the head does not hold back the idle ones behind it; offline
+// runs never call it and keep NFStream's packet-time behaviour.
+func (m *Meter) Tick(nowMs uint64) {
+	m.clock.advance(nowMs)
+	for f := m.head; f != nil; {
+		next := f.next
+		switch {
+		case m.clock.idle(f.LastSeen, m.cfg.IdleTimeoutMs):
+			f.ExpirationID = ExpireIdle
+		case m.clock.tick-f.FirstSeen >= m.cfg.ActiveTimeoutMs:
+			f.ExpirationID = ExpireActive
+		default:
+			f = next
+			continue
+		}
+		m.remove(f)
+		m.expire(f)
+		f = next
+	}
+}
+
 // Flush emits every flow still in the table, oldest first (end of input).
 func (m *Meter) Flush() {
 	// Deleting a million keys one by one costs more than the flows

@@ -242,6 +242,22 @@ func (s *Sequencer) expire(sh *shadow, reason int8) {
 	s.free = append(s.free, sh)
 }
 
+// Tick is Meter.Tick for the sequencer: the wall-clock tick of a live
+// capture, expiring every flow past its idle or active timeout.
+func (s *Sequencer) Tick(nowMs uint64) {
+	s.clock.advance(nowMs)
+	for sh := s.head; sh != nil; {
+		next := sh.next
+		switch {
+		case s.clock.idle(sh.last, s.cfg.IdleTimeoutMs):
+			s.expire(sh, ExpireIdle)
+		case s.clock.tick-sh.first >= s.cfg.ActiveTimeoutMs:
+			s.expire(sh, ExpireActive)
+		}
+		sh = next
+	}
+}
+
 // Flush expires every flow left, oldest first (end of input).
 func (s *Sequencer) Flush() {
 	for s.head != nil {
