@@ -122,6 +122,10 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		Emit:            emit,
 	})
 	stopped, err := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
+		if fr.Tick {
+			m.Tick(fr.TimeMs)
+			return true, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
+		}
 		metered := m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs())
 		return metered, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
 	})
@@ -162,6 +166,12 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame
 				return false, nil
 			}
 			return false, fmt.Errorf("reading capture: %w", err)
+		}
+		if fr.Tick {
+			if _, stop := process(fr); stop {
+				return true, nil
+			}
+			continue
 		}
 		res.Frames++
 		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data) {

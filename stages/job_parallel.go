@@ -171,6 +171,17 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 	})
 
 	stopped, runErr := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
+		if fr.Tick {
+			// Flows the tick expires must reach the sink now, not when a
+			// batch fills up.
+			seq.Tick(fr.TimeMs)
+			for w := range n {
+				if cur[w] != nil && len(cur[w].cmds) > 0 {
+					dispatch(w)
+				}
+			}
+			return true, seq.Done()
+		}
 		return seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()), seq.Done()
 	})
 	if runErr == nil && !stopped {

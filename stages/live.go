@@ -16,6 +16,27 @@ type LiveConfig struct {
 	Duration    time.Duration   // stop after this long (0: until the context ends)
 	MaxPackets  uint64          // stop after this many frames (0: no limit)
 	Context     context.Context // ends the capture when done
+	// Tick, when > 0, makes the source hand the job a wall-clock tick
+	// (Frame.Tick) at least this often, so that idle and active timeouts
+	// expire flows on a quiet link. Reads then wait at most Tick.
+	Tick time.Duration
+	// Filter is a classic BPF program attached to the socket, so that the
+	// kernel drops unwanted frames before they are copied (bpf_filter).
+	Filter []KernelInsn
+}
+
+// KernelInsn is one classic BPF instruction (struct sock_filter).
+type KernelInsn struct {
+	Op     uint16
+	Jt, Jf uint8
+	K      uint32
+}
+
+// LiveStats is implemented by live sources: the socket's counters.
+type LiveStats interface {
+	// Stats returns the frames the kernel delivered to the socket and the
+	// frames it dropped because the ring was full.
+	Stats() (received, dropped uint64)
 }
 
 // ErrLiveUnsupported is returned where live capture is not built in.

@@ -32,6 +32,7 @@ type liveSource struct {
 	deadline time.Time
 	frames   uint64
 	bytes    int64
+	lastTick time.Time
 }
 
 // OpenLive starts capturing on interface name. Reading needs CAP_NET_RAW.
@@ -50,6 +51,9 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = time.Second
 	}
+	if cfg.Tick > 0 && cfg.Tick < cfg.ReadTimeout {
+		cfg.ReadTimeout = cfg.Tick
+	}
 	if cfg.Context == nil {
 		cfg.Context = context.Background()
 	}
@@ -66,13 +70,20 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live capture %s: %w", name, err)
 	}
-	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context}
+	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context, lastTick: time.Now()}
+	var prog []bpf.RawInstruction
 	if ifc.Flags&net.FlagLoopback != 0 {
 		// Loopback frames pass the socket twice, outgoing and incoming;
 		// libpcap keeps only the incoming copy, and so do we.
-		if err := tp.SetBPF(dropOutgoing); err != nil {
+		prog = dropOutgoing
+	}
+	if len(cfg.Filter) > 0 {
+		prog = chainFilters(prog, cfg.Filter)
+	}
+	if prog != nil {
+		if err := tp.SetBPF(prog); err != nil {
 			tp.Close()
-			return nil, fmt.Errorf("live capture %s: %w", name, err)
+			return nil, fmt.Errorf("live capture %s: the kernel refused the filter (SO_ATTACH_FILTER): %w", name, err)
 		}
 	}
 	if cfg.Promiscuous {
@@ -109,6 +120,22 @@ var dropOutgoing = []bpf.RawInstruction{
 	{Op: 0x06, K: 0x00040000},      // ret #262144
 }
 
+// chainFilters runs the user's program only on frames first accepts:
+// first's accepting returns become jumps to the start of second.
+func chainFilters(first []bpf.RawInstruction, second []KernelInsn) []bpf.RawInstruction {
+	out := make([]bpf.RawInstruction, 0, len(first)+len(second))
+	for i, in := range first {
+		if in.Op == 0x06 && in.K != 0 { // ret #k, k > 0: go on to second
+			in = bpf.RawInstruction{Op: 0x05, K: uint32(len(first) - i - 1)} // ja
+		}
+		out = append(out, in)
+	}
+	for _, in := range second {
+		out = append(out, bpf.RawInstruction{Op: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K})
+	}
+	return out
+}
+
 // interfaceLinkType maps the device's ARPHRD type to the LINKTYPE the
 // frames carry on an AF_PACKET SOCK_RAW socket.
 func interfaceLinkType(name string) (uint32, error) {
@@ -134,6 +161,12 @@ func (s *liveSource) Next() (Frame, error) {
 		if s.ctx.Err() != nil || (s.cfg.MaxPackets > 0 && s.frames >= s.cfg.MaxPackets) ||
 			(!s.deadline.IsZero() && time.Now().After(s.deadline)) {
 			return Frame{}, io.EOF
+		}
+		if s.cfg.Tick > 0 {
+			if now := time.Now(); now.Sub(s.lastTick) >= s.cfg.Tick {
+				s.lastTick = now
+				return Frame{Tick: true, TimeNs: now.UnixNano(), TimeMs: uint64(now.UnixMilli())}, nil
+			}
 		}
 		data, ci, err := s.tp.ZeroCopyReadPacketData()
 		if errors.Is(err, afpacket.ErrTimeout) {

@@ -12,6 +12,9 @@ type Frame struct {
 	Data     []byte // captured bytes (caplen)
 	WireLen  uint32 // original length on the wire
 	LinkType uint32 // LINKTYPE_* of the interface that captured it
+	// Tick marks a wall-clock tick from a live source instead of a frame:
+	// TimeMs is the current time and the job runs the meter's timers.
+	Tick bool
 }
 
 // Source yields frames in capture order. Next returns io.EOF at the end.
