@@ -33,6 +33,11 @@ type BuildOptions struct {
 	Progress *Progress
 	// Warn receives damaged-capture warnings as they happen.
 	Warn func(job string, err error)
+	// Stop, when done, ends live captures as their stop conditions do:
+	// open flows expire and the dataset is finished (the first SIGINT).
+	// Cancelling Build's context instead aborts (the second). Nil: live
+	// captures stop only on their own conditions or when ctx ends.
+	Stop context.Context
 }
 
 // Summary is what a build did.
@@ -126,7 +131,7 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
 	for _, job := range todo {
 		pl.Go(func(ctx context.Context) error {
-			err := p.runJob(ctx, job, prog, opts.Warn)
+			err := p.runJob(ctx, opts.Stop, job, prog, opts.Warn)
 			prog.jobDone(job)
 			return err
 		})
@@ -162,7 +167,7 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 func extraSchema() features.Schema { return features.ExtraColumns() }
 
 // runJob meters one input into OUT/.cache/jobs/KEY.{rec,json}.
-func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(string, error)) error {
+func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error)) error {
 	m := p.Manifest
 	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
 	if err != nil {
@@ -172,18 +177,35 @@ func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(s
 	if err != nil {
 		return err
 	}
-	var paths []string
-	for _, f := range job.Files {
-		paths = append(paths, f.Path)
+	streamer := m.Streamer.Stages()
+	var src stages.Source
+	var live *liveRun
+	if l := job.Input.Live; l != nil {
+		if stop == nil {
+			stop = ctx
+		}
+		if live, err = startLive(stop, l, m.Streamer); err != nil {
+			return fmt.Errorf("input %s: %w", job.Name, err)
+		}
+		defer live.src.Close()
+		src = live.src
+		if l.Flows > 0 && (streamer.MaxFlows == 0 || l.Flows < streamer.MaxFlows) {
+			streamer.MaxFlows = l.Flows
+		}
+	} else {
+		var paths []string
+		for _, f := range job.Files {
+			paths = append(paths, f.Path)
+		}
+		opened, err := stages.OpenFiles(paths)
+		if err != nil {
+			return fmt.Errorf("input %s: %w", job.Name, err)
+		}
+		// Record headers are decoded on another goroutine while this one meters.
+		raw := stages.Prefetch(opened)
+		defer raw.Close()
+		src = raw
 	}
-	opened, err := stages.OpenFiles(paths)
-	if err != nil {
-		return fmt.Errorf("input %s: %w", job.Name, err)
-	}
-	// Record headers are decoded on another goroutine while this one meters.
-	raw := stages.Prefetch(opened)
-	defer raw.Close()
-	var src stages.Source = raw
 	// editcap -D, then reordercap: the order of the usual clean-up.
 	var dedup *dedupSource
 	if job.Input.DedupWindow > 0 {
@@ -220,7 +242,7 @@ func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(s
 	j := stages.Job{
 		Source:    src,
 		Filter:    filter,
-		Streamer:  m.Streamer.Stages(),
+		Streamer:  streamer,
 		Extractor: ex,
 		Transform: func(v features.View) (features.Record, error) {
 			rec := append(v.Record, make(features.Record, len(extras))...)
@@ -265,6 +287,9 @@ func (p *Plan) runJob(ctx context.Context, job *Job, prog *Progress, warn func(s
 		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}
 	if dedup != nil {
 		meta.Stats.Duplicates = dedup.Dropped
+	}
+	if live != nil {
+		meta.Stats.Live = live.stats(res, streamer.MaxFlows)
 	}
 	b, _ := json.MarshalIndent(meta, "", "  ")
 	return writeFileAtomic(filepath.Join(dir, job.Key+".json"), b)
@@ -361,7 +386,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 			return nil, nil, fmt.Errorf("cache entry of input %s has other columns than this build: run with --force", job.Name)
 		}
 		metas[i] = meta
-		info := InputInfo{Name: job.Name, Rows: meta.Records, Stats: meta.Stats, Warnings: meta.Warnings}
+		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: meta.Warnings}
 		for _, f := range job.Files {
 			info.Files = append(info.Files, FileDigest{Name: filepath.Base(f.Path), Size: f.Size, SHA256: f.SHA256})
 			info.Size += f.Size

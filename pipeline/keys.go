@@ -41,6 +41,13 @@ var manifestKeys = []KeyDoc{
 	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},
 	{Table: "input", Key: "dedup_window", Type: "integer", Default: "0", Doc: "remove duplicate frames exactly as `editcap -D N`: a frame whose captured bytes equal those of one of the N−1 frames before it is dropped (editcap's window counts the current frame); 0 (or 1) keeps every frame; at most 1000000; runs before reorder"},
 	{Table: "input", Key: "reorder", Type: "boolean", Default: "false", Doc: "sort frames by capture time before metering (as `reordercap`; stable for equal times); runs after dedup_window; holds the capture in memory"},
+	{Table: "input", Key: "interface", Type: "string", Doc: "a network interface captured live (Linux AF_PACKET; needs CAP_NET_RAW) instead of path/files; `name` defaults to the interface; never cached (docs/live.md)", NFStream: "source (an interface)"},
+	{Table: "input", Key: "duration", Type: "string", Doc: "live only: stop after this long, a Go duration (`\"10m\"`, `\"1h30m\"`); without duration, packets or flows the capture runs until SIGINT/SIGTERM"},
+	{Table: "input", Key: "packets", Type: "integer", Doc: "live only: stop after this many captured frames"},
+	{Table: "input", Key: "flows", Type: "integer", Doc: "live only: stop after this many flows", NFStream: "max_nflows"},
+	{Table: "input", Key: "promiscuous_mode", Type: "boolean", Doc: "live only: capture frames not addressed to this host (default true)", NFStream: "promiscuous_mode"},
+	{Table: "input", Key: "snapshot_length", Type: "integer", Doc: "live only: bytes kept of each frame (default: [streamer].snapshot_length)", NFStream: "snapshot_length"},
+	{Table: "input", Key: "socket_buffer_size", Type: "integer", Doc: "live only: capture ring size in bytes (default 0: the AF_PACKET default ring)", NFStream: "socket_buffer_size"},
 
 	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
 	{Table: "streamer", Key: "bpf_filter", Type: "string", Default: `""`, Doc: "BPF filter (tcpdump syntax) applied before metering; empty keeps every frame", NFStream: "bpf_filter"},

@@ -52,14 +52,15 @@ type DatasetInfo struct {
 
 // Input is one [[input]] table.
 type Input struct {
-	Key         string   // "input[0]", for errors
-	Line        int      // of the [[input]] header
-	Path        string   // file or glob, as written (${VAR}s unexpanded)
-	Files       []string // several files read as one capture, as written
-	Name        string   // as written; "" means the file name
-	SHA256      string   // optional pin of the single file, lower-case hex
-	DedupWindow int64    // editcap -D: drop a frame identical to one of the previous N
-	Reorder     bool     // reordercap: restore timestamp order before metering
+	Key         string     // "input[0]", for errors
+	Line        int        // of the [[input]] header
+	Path        string     // file or glob, as written (${VAR}s unexpanded)
+	Files       []string   // several files read as one capture, as written
+	Name        string     // as written; "" means the file name
+	SHA256      string     // optional pin of the single file, lower-case hex
+	DedupWindow int64      // editcap -D: drop a frame identical to one of the previous N
+	Reorder     bool       // reordercap: restore timestamp order before metering
+	Live        *LiveInput // interface = "…": captured live instead of files
 }
 
 // StreamerParams is the [streamer] table: NFStreamer's metering parameters
@@ -226,9 +227,11 @@ func (m *Manifest) decodeInputs(root *table) {
 		in.SHA256 = strings.ToLower(t.str("sha256", ""))
 		in.DedupWindow = t.integer("dedup_window", 0, 0, maxDedupWindow)
 		in.Reorder = t.boolean("reorder", false)
+		decodeLive(t, &in)
 		switch {
+		case in.Live != nil:
 		case in.Path == "" && !hasFiles:
-			t.d.errorf(t.path, "needs path (a file or glob) or files (a list)")
+			t.d.errorf(t.path, "needs path (a file or glob), files (a list) or interface (live capture)")
 		case in.Path != "" && hasFiles:
 			t.d.errorf(t.key("files"), "give path or files, not both")
 		case hasFiles && len(files) == 0:

@@ -98,6 +98,23 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 	for i := range m.Inputs {
 		in := &m.Inputs[i]
 		var groups [][]string // one job per group
+		if in.Live != nil {
+			if err := checkInterface(in.Live.Interface); err != nil {
+				merr(in.Key+".interface", err)
+				continue
+			}
+			name := in.Name
+			if name == "" {
+				name = in.Live.Interface
+			}
+			if prev, dup := names[name]; dup {
+				merr(in.Key, fmt.Errorf("input name %q is also the name of %s: set name = \"…\" to tell them apart", name, prev))
+				continue
+			}
+			names[name] = in.Key
+			p.Jobs = append(p.Jobs, &Job{Index: len(p.Jobs), Name: name, Input: in})
+			continue
+		}
 		if in.Path != "" {
 			paths, err := m.resolvePaths(in.Path, lookup, true)
 			if err != nil {
@@ -162,6 +179,9 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 	// A file that is not a capture is a manifest error too, found before
 	// anything is written.
 	for _, job := range p.Jobs {
+		if job.Input.Live != nil {
+			continue
+		}
 		var paths []string
 		for _, f := range job.Files {
 			paths = append(paths, f.Path)
@@ -198,7 +218,8 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 	}
 	for _, job := range p.Jobs {
 		job.Key = p.cacheKey(job)
-		job.Cached = cacheValid(p.OutDir, job.Key)
+		// A live capture is new every time: never taken from the cache.
+		job.Cached = job.Input.Live == nil && cacheValid(p.OutDir, job.Key)
 	}
 	return p, nil
 }
@@ -458,7 +479,12 @@ func (p *Plan) cacheKey(job *Job) string {
 		Streamer    StreamerParams   `json:"streamer"`
 		Features    []FeatureSetInfo `json:"feature_sets"`
 		Binary      string           `json:"binary,omitempty"`
-	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, streamer, p.FeatureSets, devBinary()}
+		Live        *LiveInput       `json:"live,omitempty"`
+		LiveName    string           `json:"live_name,omitempty"`
+	}{cacheVersion, Version, sums, job.Input.DedupWindow, job.Input.Reorder, streamer, p.FeatureSets, devBinary(), job.Input.Live, ""}
+	if job.Input.Live != nil {
+		key.LiveName = job.Name // two captures of one interface are two entries
+	}
 	b, _ := json.Marshal(key)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -93,6 +93,8 @@ type JobStats struct {
 	Filtered   uint64 `json:"filtered"`
 	Ignored    uint64 `json:"ignored"`
 	Flows      int64  `json:"flows"`
+	// Live holds a live input's capture counters and why it ended.
+	Live *LiveStats `json:"live,omitempty"`
 }
 
 // DerivedInfo records the derived columns and the hash of their
@@ -175,6 +177,14 @@ func (p *Plan) resolvedManifest() ([]byte, string) {
 		SHA256      string   `json:"sha256,omitempty"`
 		DedupWindow int64    `json:"dedup_window"`
 		Reorder     bool     `json:"reorder"`
+		// Live inputs only.
+		Interface        string `json:"interface,omitempty"`
+		Duration         string `json:"duration,omitempty"`
+		Packets          uint64 `json:"packets,omitempty"`
+		Flows            int64  `json:"flows,omitempty"`
+		Promiscuous      *bool  `json:"promiscuous_mode,omitempty"`
+		SnapshotLength   int64  `json:"snapshot_length,omitempty"`
+		SocketBufferSize int64  `json:"socket_buffer_size,omitempty"`
 	}
 	type plugin struct {
 		Name    string         `json:"name"`
@@ -193,6 +203,14 @@ func (p *Plan) resolvedManifest() ([]byte, string) {
 		ri := input{Path: rel(in.Path), Name: in.Name, SHA256: in.SHA256, DedupWindow: in.DedupWindow, Reorder: in.Reorder}
 		for _, f := range in.Files {
 			ri.Files = append(ri.Files, rel(f))
+		}
+		if l := in.Live; l != nil {
+			ri.Interface, ri.Packets, ri.Flows = l.Interface, l.Packets, l.Flows
+			ri.Promiscuous = &l.Promiscuous
+			ri.SnapshotLength, ri.SocketBufferSize = l.snapLen(m.Streamer), l.SocketBufferSize
+			if l.Duration > 0 {
+				ri.Duration = l.Duration.String()
+			}
 		}
 		inputs = append(inputs, ri)
 	}

@@ -20,9 +20,11 @@ type LiveConfig struct {
 	// (Frame.Tick) at least this often, so that idle and active timeouts
 	// expire flows on a quiet link. Reads then wait at most Tick.
 	Tick time.Duration
-	// Filter is a classic BPF program attached to the socket, so that the
-	// kernel drops unwanted frames before they are copied (bpf_filter).
-	Filter []KernelInsn
+	// KernelFilter, when set, returns the classic BPF program to attach
+	// to the socket for the interface's LINKTYPE, so that the kernel drops
+	// unwanted frames before they are copied (bpf_filter); nil program:
+	// none. The job's user-space filter still sees every frame kept.
+	KernelFilter func(linkType uint32) ([]KernelInsn, error)
 }
 
 // KernelInsn is one classic BPF instruction (struct sock_filter).
@@ -37,6 +39,10 @@ type LiveStats interface {
 	// Stats returns the frames the kernel delivered to the socket and the
 	// frames it dropped because the ring was full.
 	Stats() (received, dropped uint64)
+	// EndReason says why the source reported the end of input: "duration",
+	// "packets", "stopped" (its context ended), or what went wrong with
+	// the interface ("interface eth0 went down"); "" while it runs.
+	EndReason() string
 }
 
 // ErrLiveUnsupported is returned where live capture is not built in.

@@ -33,6 +33,7 @@ type liveSource struct {
 	frames   uint64
 	bytes    int64
 	lastTick time.Time
+	ended    string
 }
 
 // OpenLive starts capturing on interface name. Reading needs CAP_NET_RAW.
@@ -77,8 +78,15 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 		// libpcap keeps only the incoming copy, and so do we.
 		prog = dropOutgoing
 	}
-	if len(cfg.Filter) > 0 {
-		prog = chainFilters(prog, cfg.Filter)
+	if cfg.KernelFilter != nil {
+		user, err := cfg.KernelFilter(link)
+		if err != nil {
+			tp.Close()
+			return nil, fmt.Errorf("live capture %s: filter: %w", name, err)
+		}
+		if len(user) > 0 {
+			prog = chainFilters(prog, user)
+		}
 	}
 	if prog != nil {
 		if err := tp.SetBPF(prog); err != nil {
@@ -158,8 +166,16 @@ func interfaceLinkType(name string) (uint32, error) {
 
 func (s *liveSource) Next() (Frame, error) {
 	for {
-		if s.ctx.Err() != nil || (s.cfg.MaxPackets > 0 && s.frames >= s.cfg.MaxPackets) ||
-			(!s.deadline.IsZero() && time.Now().After(s.deadline)) {
+		switch {
+		case s.ended != "":
+		case s.ctx.Err() != nil:
+			s.ended = "stopped"
+		case s.cfg.MaxPackets > 0 && s.frames >= s.cfg.MaxPackets:
+			s.ended = "packets"
+		case !s.deadline.IsZero() && time.Now().After(s.deadline):
+			s.ended = "duration"
+		}
+		if s.ended != "" {
 			return Frame{}, io.EOF
 		}
 		if s.cfg.Tick > 0 {
@@ -170,10 +186,18 @@ func (s *liveSource) Next() (Frame, error) {
 		}
 		data, ci, err := s.tp.ZeroCopyReadPacketData()
 		if errors.Is(err, afpacket.ErrTimeout) {
+			// A downed or removed interface does not fail the reads: it
+			// only stops delivering. Checked once per quiet read.
+			if ifc, err := net.InterfaceByName(s.name); err != nil || ifc.Flags&net.FlagUp == 0 {
+				s.ended = "interface " + s.name + " went down"
+			}
 			continue
 		}
 		if err != nil {
-			return Frame{}, fmt.Errorf("live capture %s: %w", s.name, err)
+			// The flows so far are kept: the job ends as at a stop
+			// condition and the reason is recorded.
+			s.ended = fmt.Sprintf("capture error on %s: %v", s.name, err)
+			continue
 		}
 		if len(data) > s.cfg.SnapLen {
 			data = data[:s.cfg.SnapLen]
@@ -191,6 +215,9 @@ func (s *liveSource) Next() (Frame, error) {
 		}, nil
 	}
 }
+
+// EndReason says why the capture ended ("" while it runs).
+func (s *liveSource) EndReason() string { return s.ended }
 
 // BytesRead counts captured bytes, for progress reports.
 func (s *liveSource) BytesRead() int64 { return s.bytes }

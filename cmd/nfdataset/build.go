@@ -82,10 +82,21 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "\rwarning: %s: %v\n", job, err)
 		},
 	}
+	buildCtx := ctx
+	if hasLive(plan) {
+		var abort context.Context
+		var release func()
+		opts.Stop, abort, release = liveSignals(ctx, stderr)
+		defer release()
+		buildCtx = abort
+	}
 	stop := startProgress(stderr, prog)
-	sum, err := pipeline.Build(ctx, plan, opts)
+	sum, err := pipeline.Build(buildCtx, plan, opts)
 	stop()
 	if err != nil {
+		if buildCtx != ctx && buildCtx.Err() != nil {
+			return interruptedError{plan.OutDir}
+		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted: no dataset was published in %s (finished jobs are cached for the next build)", plan.OutDir)
 		}

@@ -45,13 +45,21 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	run := 0
 	for _, j := range plan.Jobs {
 		action := "cached"
-		if *force || !j.Cached {
+		if j.Input.Live != nil {
+			action = "capture"
+			run++
+		} else if *force || !j.Cached {
 			action = "run"
 			run++
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", j.Index, j.Name, len(j.Files), humanBytes(j.Size()), j.Key[:12], action)
 	}
 	tw.Flush()
+	for _, j := range plan.Jobs {
+		if d := m.LiveDescription(j.Input); d != "" {
+			fmt.Fprintf(stdout, "job %d (%s): %s\n", j.Index, j.Name, d)
+		}
+	}
 	fmt.Fprintf(stdout, "%d job(s) to run, %d cached\n", run, len(plan.Jobs)-run)
 	return nil
 }

@@ -30,6 +30,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *only {
 		fmt.Fprintf(stdout, "%s: ok (manifest only: %d [[input]] table(s), %d labeler(s))\n", pos[0], len(m.Inputs), len(m.Labels))
+		describeLive(stdout, m)
 		return nil
 	}
 	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{})
@@ -37,5 +38,15 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d input(s), %d feature set(s), %d labeler(s))\n", pos[0], len(plan.Jobs), len(plan.FeatureSets), len(m.Labels))
+	describeLive(stdout, m)
 	return nil
+}
+
+// describeLive prints what each live input will do.
+func describeLive(w io.Writer, m *pipeline.Manifest) {
+	for i := range m.Inputs {
+		if d := m.LiveDescription(&m.Inputs[i]); d != "" {
+			fmt.Fprintf(w, "%s: %s\n", m.Inputs[i].Key, d)
+		}
+	}
 }
