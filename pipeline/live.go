@@ -149,22 +149,29 @@ func openLive(stop context.Context, l *LiveInput, st StreamerParams) (stages.Sou
 		if err != nil {
 			return nil, err
 		}
-		cfg.KernelFilter = func(link uint32) ([]stages.KernelInsn, error) {
-			prog, err := f.Kernel(link)
-			if errors.Is(err, bpf.ErrNotKernel) {
-				return nil, nil // user space only
-			}
-			if err != nil {
-				return nil, err
-			}
-			out := make([]stages.KernelInsn, len(prog))
-			for i, in := range prog {
-				out[i] = stages.KernelInsn{Op: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
-			}
-			return out, nil
-		}
+		cfg.KernelFilter = KernelFilter(f)
 	}
 	return stages.OpenLive(l.Interface, cfg)
+}
+
+// KernelFilter adapts a compiled filter to stages.LiveConfig.KernelFilter:
+// the classic BPF program for the interface's link type, or none (user
+// space only) where the filter cannot run in the kernel.
+func KernelFilter(f *bpf.Filter) func(linkType uint32) ([]stages.KernelInsn, error) {
+	return func(link uint32) ([]stages.KernelInsn, error) {
+		prog, err := f.Kernel(link)
+		if errors.Is(err, bpf.ErrNotKernel) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out := make([]stages.KernelInsn, len(prog))
+		for i, in := range prog {
+			out[i] = stages.KernelInsn{Op: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
+		}
+		return out, nil
+	}
 }
 
 // checkInterface reports an interface this host does not have, listing

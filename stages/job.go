@@ -71,6 +71,9 @@ type Job struct {
 	// again and again; only for sinks (and a Transform) that keep nothing
 	// of a record after Write returns, as the stages sinks do.
 	ReuseRecords bool
+	// FlushOnTick flushes a Flusher sink after every wall-clock tick
+	// (live capture), so that flows reach a pipe as they expire.
+	FlushOnTick bool
 }
 
 // Result summarises a finished job.
@@ -124,6 +127,9 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	stopped, err := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
 		if fr.Tick {
 			m.Tick(fr.TimeMs)
+			if fl, ok := j.Sink.(Flusher); ok && j.FlushOnTick && sinkErr == nil {
+				sinkErr = fl.Flush()
+			}
 			return true, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
 		}
 		metered := m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs())

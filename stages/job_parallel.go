@@ -133,6 +133,12 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 				}
 				written++
 			}
+			if fl, ok := j.Sink.(Flusher); ok && j.FlushOnTick && mergeErr == nil && len(results) == 0 {
+				if err := fl.Flush(); err != nil {
+					mergeErr = err
+					cancel()
+				}
+			}
 		}
 	}()
 

@@ -118,6 +118,24 @@ type sinkCore struct {
 	err    error
 }
 
+// Flusher is implemented by sinks that can hand what they buffered to
+// their output mid-stream (CSV and JSON lines): a live job flushes on
+// every tick, so a reader of a pipe sees flows as they expire.
+type Flusher interface {
+	Flush() error
+}
+
+// Flush writes the buffered lines to the output.
+func (s *sinkCore) Flush() error {
+	if !s.begun || s.closed || s.err != nil {
+		return nil
+	}
+	if err := s.out.buf.Flush(); err != nil {
+		return s.fail(err)
+	}
+	return nil
+}
+
 // errorf formats an error naming the sink's format and path; %w wraps.
 func (c *sinkCore) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s sink %s: "+format, append([]any{c.format, c.out.Path()}, args...)...)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/pipeline"
 	"github.com/nfdataset/nfdataset/stages"
 )
 
@@ -250,13 +251,15 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var src stages.Source
 	if o.live {
 		src, err = stages.OpenLive(o.sources[0], stages.LiveConfig{
-			SnapLen:     int(o.snapshotLength),
-			Promiscuous: o.promiscuous,
-			BufferSize:  int(o.socketBufferSize),
-			ReadTimeout: time.Second,
-			Duration:    o.duration,
-			MaxPackets:  o.maxPackets,
-			Context:     ctx,
+			SnapLen:      int(o.snapshotLength),
+			Promiscuous:  o.promiscuous,
+			BufferSize:   int(o.socketBufferSize),
+			ReadTimeout:  time.Second,
+			Duration:     o.duration,
+			MaxPackets:   o.maxPackets,
+			Context:      ctx,
+			Tick:         pipeline.LiveTick,
+			KernelFilter: kernelFilter(filter),
 		})
 	} else {
 		src, err = stages.OpenFiles(o.sources)
@@ -315,6 +318,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Sink:         sink,
 		Transform:    transform,
 		ReuseRecords: true,
+		FlushOnTick:  o.live,
 		Strict:       o.strict,
 		OnWarning: func(err error) {
 			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)

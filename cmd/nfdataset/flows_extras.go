@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/pipeline"
 	"github.com/nfdataset/nfdataset/stages"
 	"github.com/nfdataset/nfdataset/stages/bpf"
 )
@@ -9,6 +10,15 @@ import (
 // compileFilter compiles a BPF expression with the pure-Go compiler.
 func compileFilter(expr string) (stages.Matcher, error) {
 	return bpf.Compile(expr)
+}
+
+// kernelFilter is the --bpf-filter for the capture socket (nil: none).
+func kernelFilter(m stages.Matcher) func(uint32) ([]stages.KernelInsn, error) {
+	f, ok := m.(*bpf.Filter)
+	if !ok || f == nil {
+		return nil
+	}
+	return pipeline.KernelFilter(f)
 }
 
 // parsePlugin reads --plugin NAME[:key=value,…].
