@@ -1,0 +1,515 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+)
+
+// vethPair is two network namespaces joined by a veth pair: capture on
+// "a" (10.77.0.1), send from "b" (10.77.0.2). Nothing leaves them.
+type vethPair struct {
+	nsA, nsB   string
+	ifA, ifB   string
+	macA, macB net.HardwareAddr
+	ipA, ipB   [4]byte
+}
+
+// newVethPair creates the namespaces, or skips the test where that is not
+// possible (not root, no ip(8), no namespace support).
+func newVethPair(t *testing.T) *vethPair {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: creates network namespaces and a veth pair")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("needs ip(8) from iproute2")
+	}
+	id := strconv.Itoa(os.Getpid() % 100000)
+	v := &vethPair{nsA: "nfdA" + id, nsB: "nfdB" + id, ifA: "nfda" + id, ifB: "nfdb" + id,
+		ipA: [4]byte{10, 77, 0, 1}, ipB: [4]byte{10, 77, 0, 2}}
+	ip := func(args ...string) error {
+		out, err := exec.Command("ip", args...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	if err := ip("netns", "add", v.nsA); err != nil {
+		t.Skipf("no network namespaces here: %v", err)
+	}
+	t.Cleanup(func() { ip("netns", "del", v.nsA) })
+	if err := ip("netns", "add", v.nsB); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ip("netns", "del", v.nsB) })
+	steps := [][]string{
+		{"link", "add", v.ifA, "netns", v.nsA, "type", "veth", "peer", "name", v.ifB, "netns", v.nsB},
+		{"-n", v.nsA, "addr", "add", "10.77.0.1/24", "dev", v.ifA},
+		{"-n", v.nsB, "addr", "add", "10.77.0.2/24", "dev", v.ifB},
+		{"-n", v.nsA, "link", "set", v.ifA, "up"},
+		{"-n", v.nsB, "link", "set", v.ifB, "up"},
+		{"-n", v.nsA, "link", "set", "lo", "up"},
+	}
+	for _, s := range steps {
+		if err := ip(s...); err != nil {
+			t.Skipf("cannot build the veth pair here: %v", err)
+		}
+	}
+	for _, side := range []struct {
+		ns, ifc string
+		mac     *net.HardwareAddr
+	}{{v.nsA, v.ifA, &v.macA}, {v.nsB, v.ifB, &v.macB}} {
+		out, err := exec.Command("ip", "netns", "exec", side.ns, "cat", "/sys/class/net/"+side.ifc+"/address").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *side.mac, err = net.ParseMAC(strings.TrimSpace(string(out))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return v
+}
+
+// inNetns runs f on an OS thread moved into namespace ns; sockets f opens
+// stay in ns. The thread goes back to the original namespace after.
+func inNetns(t *testing.T, ns string, f func() error) error {
+	t.Helper()
+	runtime.LockOSThread()
+	orig, err := os.Open("/proc/thread-self/ns/net")
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer orig.Close()
+	target, err := os.Open("/run/netns/" + ns)
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer target.Close()
+	if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	ferr := f()
+	if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
+		// Leave the thread locked: it dies with this goroutine's end
+		// instead of serving others in the wrong namespace.
+		return fmt.Errorf("back to the original namespace: %w", err)
+	}
+	runtime.UnlockOSThread()
+	return ferr
+}
+
+// injector writes whole Ethernet frames onto the b end.
+type injector struct {
+	fd   int
+	addr unix.SockaddrLinklayer
+}
+
+func (v *vethPair) injector(t *testing.T) *injector {
+	t.Helper()
+	var inj injector
+	err := inNetns(t, v.nsB, func() error {
+		ifc, err := net.InterfaceByName(v.ifB)
+		if err != nil {
+			return err
+		}
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
+		if err != nil {
+			return err
+		}
+		inj = injector{fd: fd, addr: unix.SockaddrLinklayer{Ifindex: ifc.Index, Halen: 6}}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(inj.fd) })
+	return &inj
+}
+
+func (inj *injector) send(t *testing.T, frame []byte) {
+	t.Helper()
+	if err := unix.Sendto(inj.fd, frame, 0, &inj.addr); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// packet is one frame of a test conversation.
+type packet struct {
+	proto          uint8
+	src, dst       [4]byte
+	sport, dport   uint16 // ICMP: type, code in sport; identifier in dport
+	payload        int
+	srcMAC, dstMAC net.HardwareAddr
+}
+
+// otherHost is the destination MAC of injected frames: no host has it, so
+// the receiving kernel drops them (PACKET_OTHERHOST) and answers nothing;
+// only the promiscuous capture sees them.
+var otherHost = net.HardwareAddr{0x02, 0x00, 0x5e, 0x10, 0x00, 0x99}
+
+// frame builds the Ethernet/IPv4 frame of p with correct checksums.
+func (p packet) frame() []byte {
+	l4 := map[uint8]int{6: 20, 17: 8, 1: 8}[p.proto]
+	b := make([]byte, 14+20+l4+p.payload)
+	copy(b[0:6], p.dstMAC)
+	copy(b[6:12], p.srcMAC)
+	binary.BigEndian.PutUint16(b[12:], 0x0800)
+	ip := b[14:]
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], uint16(20+l4+p.payload))
+	ip[8] = 64
+	ip[9] = p.proto
+	copy(ip[12:16], p.src[:])
+	copy(ip[16:20], p.dst[:])
+	binary.BigEndian.PutUint16(ip[10:], checksum(ip[:20]))
+	l := ip[20:]
+	for i := 0; i < p.payload; i++ {
+		l[l4+i] = byte(i)
+	}
+	switch p.proto {
+	case 6:
+		binary.BigEndian.PutUint16(l[0:], p.sport)
+		binary.BigEndian.PutUint16(l[2:], p.dport)
+		l[12] = 5 << 4
+		l[13] = 0x18 // PSH ACK
+		binary.BigEndian.PutUint16(l[14:], 65535)
+	case 17:
+		binary.BigEndian.PutUint16(l[0:], p.sport)
+		binary.BigEndian.PutUint16(l[2:], p.dport)
+		binary.BigEndian.PutUint16(l[4:], uint16(8+p.payload))
+	case 1:
+		l[0], l[1] = byte(p.sport>>8), byte(p.sport)
+		binary.BigEndian.PutUint16(l[4:], p.dport)
+		binary.BigEndian.PutUint16(l[2:], checksum(l))
+	}
+	return b
+}
+
+func checksum(b []byte) uint16 {
+	var s uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		s += uint32(b[i])<<8 | uint32(b[i+1])
+	}
+	if len(b)%2 == 1 {
+		s += uint32(b[len(b)-1]) << 8
+	}
+	for s > 0xffff {
+		s = s>>16 + s&0xffff
+	}
+	return ^uint16(s)
+}
+
+// flowCounts is what the test checks of each flow, keyed by its 5-tuple.
+type flowCounts struct {
+	Packets, Bytes               int64
+	Src2DstPackets, Src2DstBytes int64
+	Dst2SrcPackets, Dst2SrcBytes int64
+}
+
+// conversation is a set of test flows: the frames to send, in order, and
+// the counters each flow must get (computed from the frames sent).
+func (v *vethPair) conversation() ([]packet, map[string]flowCounts) {
+	a, b := v.ipA, v.ipB
+	up := func(proto uint8, sport, dport uint16, n int) packet {
+		return packet{proto: proto, src: b, dst: a, sport: sport, dport: dport, payload: n, srcMAC: v.macB, dstMAC: otherHost}
+	}
+	down := func(proto uint8, sport, dport uint16, n int) packet {
+		return packet{proto: proto, src: a, dst: b, sport: sport, dport: dport, payload: n, srcMAC: otherHost, dstMAC: v.macB}
+	}
+	var pkts []packet
+	// TCP: a request and a longer answer.
+	for i, n := range []int{0, 0, 0, 120, 0, 1400, 1400, 300, 0} {
+		if i == 1 || i >= 5 && i <= 7 {
+			pkts = append(pkts, down(6, 80, 40001, n))
+		} else {
+			pkts = append(pkts, up(6, 40001, 80, n))
+		}
+	}
+	// UDP: three queries, two answers.
+	for i, n := range []int{30, 80, 31, 81, 32} {
+		if i%2 == 0 {
+			pkts = append(pkts, up(17, 5353, 53, n))
+		} else {
+			pkts = append(pkts, down(17, 53, 5353, n))
+		}
+	}
+	// ICMP: four echo requests and their replies.
+	for range 4 {
+		pkts = append(pkts, up(1, 8<<8, 7, 56), down(1, 0, 7, 56))
+	}
+	want := map[string]flowCounts{}
+	for i, p := range pkts {
+		key, fwd := flowKeyOf(p, pkts)
+		c := want[key]
+		n := int64(len(p.frame()))
+		c.Packets++
+		c.Bytes += n
+		if fwd {
+			c.Src2DstPackets++
+			c.Src2DstBytes += n
+		} else {
+			c.Dst2SrcPackets++
+			c.Dst2SrcBytes += n
+		}
+		want[key] = c
+		_ = i
+	}
+	return pkts, want
+}
+
+// flowKeyOf names p's flow by its first packet's direction ("src:sport >
+// dst:dport/proto"; ICMP ports are 0 as NFStream reports them) and says
+// whether p goes that way.
+func flowKeyOf(p packet, all []packet) (string, bool) {
+	same := func(q packet) bool {
+		if q.proto != p.proto {
+			return false
+		}
+		if p.proto == 1 {
+			return q.src == p.src && q.dst == p.dst || q.src == p.dst && q.dst == p.src
+		}
+		return q.src == p.src && q.dst == p.dst && q.sport == p.sport && q.dport == p.dport ||
+			q.src == p.dst && q.dst == p.src && q.sport == p.dport && q.dport == p.sport
+	}
+	for _, q := range all {
+		if same(q) {
+			sp, dp := q.sport, q.dport
+			if q.proto == 1 {
+				sp, dp = 0, 0
+			}
+			return fmt.Sprintf("%v:%d > %v:%d/%d", net.IP(q.src[:]), sp, net.IP(q.dst[:]), dp, q.proto), q.src == p.src
+		}
+	}
+	panic("packet not in its own list")
+}
+
+// readFlows reads a CSV of flows into counters keyed like flowKeyOf.
+func readFlows(t *testing.T, r io.Reader) map[string]flowCounts {
+	t.Helper()
+	rows, err := csv.NewReader(r).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		t.Fatal("no CSV header")
+	}
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	num := func(row []string, c string) int64 {
+		n, err := strconv.ParseInt(row[col[c]], 10, 64)
+		if err != nil {
+			t.Fatalf("column %s: %v", c, err)
+		}
+		return n
+	}
+	got := map[string]flowCounts{}
+	for _, row := range rows[1:] {
+		key := fmt.Sprintf("%s:%s > %s:%s/%s", row[col["src_ip"]], row[col["src_port"]], row[col["dst_ip"]], row[col["dst_port"]], row[col["protocol"]])
+		if _, dup := got[key]; dup {
+			t.Errorf("flow %s twice", key)
+		}
+		got[key] = flowCounts{
+			Packets: num(row, "bidirectional_packets"), Bytes: num(row, "bidirectional_bytes"),
+			Src2DstPackets: num(row, "src2dst_packets"), Src2DstBytes: num(row, "src2dst_bytes"),
+			Dst2SrcPackets: num(row, "dst2src_packets"), Dst2SrcBytes: num(row, "dst2src_bytes"),
+		}
+	}
+	return got
+}
+
+// nfdatasetIn runs this test binary as nfdataset inside namespace ns.
+func nfdatasetIn(ns string, args ...string) *exec.Cmd {
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, os.Args[0]}, args...)...)
+	cmd.Env = append(os.Environ(), "NFDATASET_TEST_AS_MAIN=1")
+	return cmd
+}
+
+// startedCapture waits until a live capture in ns has its socket open:
+// the AF_PACKET socket shows in /proc/net/packet of that namespace.
+func waitCapture(t *testing.T, ns string, before int) {
+	t.Helper()
+	for range 100 {
+		out, _ := exec.Command("ip", "netns", "exec", ns, "cat", "/proc/net/packet").Output()
+		if strings.Count(string(out), "\n")-1 > before {
+			time.Sleep(100 * time.Millisecond) // the kernel filter and ring are set right after
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the capture socket never opened")
+}
+
+// TestLiveManifestVeth builds a live manifest on one end of a veth pair
+// while the test sends known TCP, UDP and ICMP flows from the other end,
+// and checks every flow's packet and byte counters against the frames
+// sent, with one meter and with two.
+func TestLiveManifestVeth(t *testing.T) {
+	v := newVethPair(t)
+	inj := v.injector(t)
+	pkts, want := v.conversation()
+	for _, meters := range []int{1, 2} {
+		t.Run(fmt.Sprintf("n_meters=%d", meters), func(t *testing.T) {
+			dir := t.TempDir()
+			manifest := filepath.Join(dir, "live.toml")
+			text := fmt.Sprintf(`[dataset]
+name = "veth"
+
+[[input]]
+interface = %q
+name = "veth"
+duration = "4s"
+
+[streamer]
+n_meters = %d
+bpf_filter = "ip"
+
+[output]
+path = "out"
+format = "csv"
+`, v.ifA, meters)
+			if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := nfdatasetIn(v.nsA, "build", manifest)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitCapture(t, v.nsA, 0)
+			for _, p := range pkts {
+				inj.send(t, p.frame())
+			}
+			// IPv6 neighbour discovery and the like are not IPv4: the
+			// filter keeps them out. What is left is what we sent.
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("build: %v\n%s", err, stderr.String())
+			}
+			f, err := os.Open(filepath.Join(dir, "out", "part-00000.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got := readFlows(t, f)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("flows (-sent +captured):\n%s", d)
+			}
+			var prov struct {
+				Complete *bool `json:"complete"`
+				Inputs   []struct {
+					Stats struct {
+						Frames uint64 `json:"frames"`
+						Live   struct {
+							Interface     string `json:"interface"`
+							EndedBy       string `json:"ended_by"`
+							Received      uint64 `json:"received"`
+							KernelDropped uint64 `json:"kernel_dropped"`
+						} `json:"live"`
+					} `json:"stats"`
+				} `json:"inputs"`
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "out", "dataset.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &prov); err != nil {
+				t.Fatal(err)
+			}
+			live := prov.Inputs[0].Stats.Live
+			if live.Interface != v.ifA || live.EndedBy != "duration" || live.KernelDropped != 0 ||
+				live.Received != prov.Inputs[0].Stats.Frames || prov.Inputs[0].Stats.Frames != uint64(len(pkts)) {
+				t.Errorf("dataset.json live input: %+v, frames %d (sent %d)", live, prov.Inputs[0].Stats.Frames, len(pkts))
+			}
+		})
+	}
+}
+
+// TestLiveQuietLink: with idle_timeout = 1 a flow whose traffic stops
+// comes out within idle_timeout plus one tick while the capture goes on
+// (flows IFACE writing CSV to a pipe, flushed on every tick).
+func TestLiveQuietLink(t *testing.T) {
+	v := newVethPair(t)
+	inj := v.injector(t)
+	cmd := nfdatasetIn(v.nsA, "flows", "--idle-timeout", "1", "--n-dissections", "0", "--bpf-filter", "udp", "--duration", "20s", v.ifA)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitCapture(t, v.nsA, 0)
+	p := packet{proto: 17, src: v.ipB, dst: v.ipA, sport: 7000, dport: 7001, payload: 10, srcMAC: v.macB, dstMAC: otherHost}
+	var last time.Time
+	for i := range 3 {
+		if i > 0 {
+			time.Sleep(100 * time.Millisecond)
+		}
+		inj.send(t, p.frame())
+		last = time.Now()
+	}
+	const limit = time.Second + time.Second // idle_timeout + one tick
+	deadline := time.After(limit + 2*time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("flows ended before the flow came out: %s", stderr.String())
+			}
+			if !strings.Contains(line, ",7000,") {
+				continue // the header
+			}
+			took := time.Since(last)
+			t.Logf("flow out %v after its last packet (limit %v)", took.Round(time.Millisecond), limit)
+			if took > limit+250*time.Millisecond { // scheduling slack of the pipe and the ring's block timeout
+				t.Errorf("flow came out %v after its last packet, want ≤ %v", took, limit)
+			}
+			if took < time.Second-10*time.Millisecond { // times are whole milliseconds
+				t.Errorf("flow came out %v after its last packet, before idle_timeout", took)
+			}
+			if !strings.Contains(line, ",3,") {
+				t.Errorf("flow line %q: want 3 packets", line)
+			}
+			return
+		case <-deadline:
+			t.Fatalf("no flow %v after the link went quiet (capture still running): %s", limit+2*time.Second, stderr.String())
+		}
+	}
+}
