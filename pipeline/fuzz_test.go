@@ -24,3 +24,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResolvedToTOML: no published manifest.json (untrusted: reproduce
+// reads it from a URL) makes the decoding or the TOML rewriting panic, and
+// whatever TOML comes out is parsed with errors, not panics.
+func FuzzResolvedToTOML(f *testing.F) {
+	if b, err := os.ReadFile("../goldens/quickstart/manifest.json"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"dataset":{"name":"x"},"input":[{"path":"a.pcap"}],"features":{"sets":["base"],"options":{"splt":{"n":3}},"plugins":[{"name":"ja4","options":{}}],"derived":[]},"label":[],"output":{"format":"csv","rows_per_file":0}}`))
+	f.Add([]byte(`{"input":[1,{"files":[null,"b"]}],"features":{"plugins":[7,{"options":[]}]},"output":[]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		doc, err := decodeResolved(b)
+		if err != nil {
+			return
+		}
+		text, err := resolvedToTOML(doc)
+		if err != nil {
+			return
+		}
+		if _, err := Parse("fuzz.toml", t.TempDir(), text); err != nil {
+			firstError(t, err)
+		}
+	})
+}

@@ -121,24 +121,91 @@ func ReadFile(path string) (*Table, error) {
 }
 
 func readParquet(path string) (*Table, error) {
-	f, err := os.Open(path)
+	t := &Table{}
+	err := scanParquet(path, func(cols []string) { t.Columns = cols }, func(row []Cell) error {
+		t.Rows = append(t.Rows, row)
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	return t, nil
+}
+
+// ScanDataset calls row for every row of a dataset's data files, in the
+// order dataset.json lists them, reading Parquet 128 rows at a time so
+// that memory does not grow with the dataset (CSV and JSON-lines parts are
+// read whole, one at a time). header receives the columns first. Each row is
+// a fresh slice.
+func ScanDataset(dir string, header func(cols []string), row func([]Cell) error) error {
+	prov, err := ReadProvenance(filepath.Join(dir, ProvenanceFile))
+	if err != nil {
+		return err
+	}
+	var cols []string
+	for _, f := range prov.Files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		check := func(c []string) error {
+			if cols == nil {
+				cols = c
+				header(c)
+			} else if !slices.Equal(cols, c) {
+				return fmt.Errorf("%s: columns differ from the first file's", path)
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".parquet") {
+			t, err := ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if err := check(t.Columns); err != nil {
+				return err
+			}
+			for _, r := range t.Rows {
+				if err := row(r); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		var herr error
+		err := scanParquet(path, func(c []string) { herr = check(c) }, func(r []Cell) error {
+			if herr != nil {
+				return herr
+			}
+			return row(r)
+		})
+		if err == nil {
+			err = herr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// scanParquet reads a Parquet file row by row.
+func scanParquet(path string, header func([]string), each func([]Cell) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	pf, err := parquet.OpenFile(f, info.Size())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	fields := pf.Schema().Fields()
-	t := &Table{}
+	var columns []string
 	isList := make([]bool, len(fields))
 	for i, fd := range fields {
-		t.Columns = append(t.Columns, fd.Name())
+		columns = append(columns, fd.Name())
 		isList[i] = !fd.Leaf()
 		if isList[i] {
 			// group (LIST) { repeated group list { element } }: one leaf.
@@ -155,29 +222,33 @@ func readParquet(path string) (*Table, error) {
 			}
 			walk(fd)
 			if leaves != 1 {
-				return nil, fmt.Errorf("column %s: nested groups are not supported", fd.Name())
+				return fmt.Errorf("column %s: nested groups are not supported", fd.Name())
 			}
 		}
 	}
+	header(columns)
 	for _, rg := range pf.RowGroups() {
 		rows := rg.Rows()
 		buf := make([]parquet.Row, 128)
 		for {
 			n, err := rows.ReadRows(buf)
 			for _, row := range buf[:n] {
-				t.Rows = append(t.Rows, parquetRow(row, isList))
+				if err := each(parquetRow(row, isList)); err != nil {
+					rows.Close()
+					return err
+				}
 			}
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 		}
 		rows.Close()
 	}
-	return t, nil
+	return nil
 }
 
 func parquetRow(row parquet.Row, isList []bool) []Cell {
