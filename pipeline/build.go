@@ -131,7 +131,7 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
 	for _, job := range todo {
 		pl.Go(func(ctx context.Context) error {
-			err := p.runJob(ctx, opts.Stop, job, prog, opts.Warn)
+			err := p.runJob(ctx, opts.Stop, job, prog, opts.Warn, cacheDir(p.OutDir), nil)
 			prog.jobDone(job)
 			return err
 		})
@@ -166,8 +166,10 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 // the always-available counters labelers may read (features.ExtraColumns).
 func extraSchema() features.Schema { return features.ExtraColumns() }
 
-// runJob meters one input into OUT/.cache/jobs/KEY.{rec,json}.
-func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error)) error {
+// runJob meters one input into DIR/KEY.{rec,json} (DIR is OUT/.cache/jobs,
+// or a shard's area). With part set, only the flows that part owns are
+// written, and their positions in the whole job go to part.idx.
+func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error), dir string, part *splitPart) error {
 	m := p.Manifest
 	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
 	if err != nil {
@@ -213,14 +215,13 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 		src = dedup
 	}
 	if job.Input.Reorder {
-		ro := newReorderSource(src, cacheDir(p.OutDir))
+		ro := newReorderSource(src, dir)
 		defer ro.Close() // removes its spill file; closing raw twice is harmless
 		src = ro
 	}
 	prog.track(job, src)
 
 	schema := append(append(features.Schema(nil), ex.Schema()...), extraSchema()...)
-	dir := cacheDir(p.OutDir)
 	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%s", job.Key, strconv.FormatUint(rand.Uint64(), 36)))
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -237,6 +238,14 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
+	var sink stages.Sink = recordSink{rw}
+	if part != nil {
+		if err := part.open(dir, job.Key); err != nil {
+			return fmt.Errorf("shard: %w", err)
+		}
+		defer part.abort()
+		sink = part.sink(rw)
+	}
 	var warnings []string
 	extras := extraSchema()
 	j := stages.Job{
@@ -251,9 +260,12 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 				rec[len(v.Record)+i] = val
 			}
 			prog.flows.Add(1)
+			if part != nil {
+				part.owned = part.owns(v)
+			}
 			return rec, nil
 		},
-		Sink: recordSink{rw},
+		Sink: sink,
 		OnWarning: func(err error) {
 			// dataset.json names files by base name only: a warning must
 			// not carry the machine's directories.
@@ -277,6 +289,11 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("cache: %w", err)
+	}
+	if part != nil {
+		if err := part.finish(); err != nil {
+			return fmt.Errorf("shard: %w", err)
+		}
 	}
 	recPath := filepath.Join(dir, job.Key+".rec")
 	if err := os.Rename(tmp, recPath); err != nil {

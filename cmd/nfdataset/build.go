@@ -51,10 +51,11 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("build", "build [--jobs N] [--output DIR] [--force] MANIFEST", stderr)
+	fs := newFlagSet("build", "build [--jobs N] [--output DIR] [--force] [--shard I/N|env [--shards N]] [--split-above SIZE] MANIFEST", stderr)
 	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per core); the dataset is the same for any value")
 	output := fs.String("output", "", "dataset directory, instead of the manifest's [output].path")
 	force := fs.Bool("force", false, "recompute every job, ignoring the cache")
+	sf := addShardFlags(fs)
 	pos, err := parseCommand(fs, args, 1, "one MANIFEST")
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -65,6 +66,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *jobs < 0 {
 		return usagef("invalid --jobs %d: must be ≥ 0", *jobs)
 	}
+	shard, sharded, err := sf.resolve(os.LookupEnv)
+	if err != nil {
+		return err
+	}
 	m, err := pipeline.Load(pos[0])
 	if err != nil {
 		return err
@@ -72,6 +77,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{Output: *output})
 	if err != nil {
 		return err
+	}
+	if sharded {
+		return buildShard(ctx, plan, shard, *jobs, stderr)
 	}
 	prog := &pipeline.Progress{}
 	opts := pipeline.BuildOptions{
