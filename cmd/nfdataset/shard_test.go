@@ -1,0 +1,316 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nfdataset/nfdataset/pipeline"
+)
+
+var corpusPcaps, _ = filepath.Abs("../../../shared/corpus/nfstream/pcaps")
+
+// shardManifest spans 36 corpus captures (7.9 MB; three are over 1 MiB,
+// split with --split-above 1MiB) with DPI, labels absent.
+const shardManifest = `[dataset]
+name = "shard-test"
+version = "1"
+
+[[input]]
+path = "CORPUS/[a-d]*.pcap"
+
+[features]
+sets = ["base", "stats", "splt", "dpi"]
+splt = { n = 5 }
+
+[output]
+path = "OUT"
+`
+
+func writeShardManifest(t *testing.T) (string, string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(corpusPcaps, "anydesk.pcap")); err != nil {
+		t.Skipf("corpus not found (%v): sharded builds are tested on ../shared/corpus", err)
+	}
+	return writeTestManifest(t, strings.ReplaceAll(shardManifest, "CORPUS", corpusPcaps))
+}
+
+// nfdataset runs this test binary as the nfdataset command.
+func nfdataset(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "NFDATASET_TEST_AS_MAIN=1"), env...)
+	return cmd
+}
+
+// runShards runs shards 0..n-1 as concurrent processes (env(i) adds each
+// one's environment) and fails on any error.
+func runShards(t *testing.T, n int, env func(i int) []string, args func(i int) []string) {
+	t.Helper()
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]*strings.Builder, n)
+	for i := range cmds {
+		outs[i] = &strings.Builder{}
+		cmds[i] = nfdataset(env(i), args(i)...)
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("shard %d/%d: %v\n%s", i, n, err, outs[i])
+		}
+	}
+}
+
+func readShardRecord(t *testing.T, out string, i, n int) pipeline.ShardRecord {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, ".shards", fmt.Sprintf("%d-of-%d.json", i, n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r pipeline.ShardRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// singleBuild builds the manifest on one machine into dir/single.
+func singleBuild(t *testing.T, manifest, dir string) map[string]string {
+	t.Helper()
+	single := filepath.Join(dir, "single")
+	if code, _, stderr := runCLI(t, "build", "--output", single, manifest); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, stderr)
+	}
+	return listFiles(t, single)
+}
+
+// checkSplit checks that the records hold every input once (whole) or
+// in every shard (split), that the split inputs' flows are spread over
+// at least two shards, and returns the number of split inputs.
+func checkSplit(t *testing.T, out string, n int, want map[string]int64) int {
+	t.Helper()
+	whole := map[string]int{}
+	split := map[string][]int64{}
+	for i := range n {
+		r := readShardRecord(t, out, i, n)
+		if r.Shard != i || r.Shards != n {
+			t.Errorf("%d-of-%d.json says shard %d/%d", i, n, r.Shard, r.Shards)
+		}
+		for _, j := range r.Jobs {
+			if j.Split {
+				split[j.Input] = append(split[j.Input], j.Flows)
+			} else {
+				whole[j.Input]++
+				if j.Flows != want[j.Input] {
+					t.Errorf("shard %d/%d: input %s has %d flows, the single build %d", i, n, j.Input, j.Flows, want[j.Input])
+				}
+			}
+		}
+	}
+	for name, rows := range want {
+		if s, ok := split[name]; ok {
+			var sum int64
+			holders := 0
+			for _, f := range s {
+				sum += f
+				if f > 0 {
+					holders++
+				}
+			}
+			if len(s) != n || sum != rows || (n > 1 && rows > 1 && holders < 2) {
+				t.Errorf("split input %s: flows per shard %v, want %d shards summing to %d, ≥ 2 of them non-empty", name, s, n, rows)
+			}
+			if whole[name] != 0 {
+				t.Errorf("input %s is split and whole", name)
+			}
+		} else if whole[name] != 1 {
+			t.Errorf("input %s is in %d shards", name, whole[name])
+		}
+	}
+	return len(split)
+}
+
+func datasetRows(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	p, err := pipeline.ReadProvenance(filepath.Join(dir, "dataset.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int64{}
+	for _, in := range p.Inputs {
+		rows[in.Name] = in.Rows
+	}
+	return rows
+}
+
+func TestShardsMergeLikeOneBuild(t *testing.T) {
+	manifest, dir := writeShardManifest(t)
+	want := singleBuild(t, manifest, dir)
+	rows := datasetRows(t, filepath.Join(dir, "single"))
+	for _, n := range []int{1, 2, 3, 5} {
+		for _, splitAbove := range []string{"", "1MiB"} {
+			t.Run(fmt.Sprintf("N=%d split-above=%q", n, splitAbove), func(t *testing.T) {
+				out := filepath.Join(dir, fmt.Sprintf("out-%d-%s", n, splitAbove))
+				runShards(t, n, func(int) []string { return nil }, func(i int) []string {
+					args := []string{"build", "--output", out, "--jobs", "1", "--shard", fmt.Sprintf("%d/%d", i, n)}
+					if splitAbove != "" {
+						args = append(args, "--split-above", splitAbove)
+					}
+					return append(args, manifest)
+				})
+				nsplit := checkSplit(t, out, n, rows)
+				if splitAbove != "" && n > 1 && nsplit == 0 {
+					t.Errorf("no input split above %s", splitAbove)
+				}
+				if code, _, stderr := runCLI(t, "merge", out); code != 0 {
+					t.Fatalf("merge: exit %d: %s", code, stderr)
+				}
+				if diff := cmp.Diff(want, listFiles(t, out)); diff != "" {
+					t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+func TestMergeRefusesBadShards(t *testing.T) {
+	manifest, dir := writeShardManifest(t)
+	want := singleBuild(t, manifest, dir)
+	const n = 3
+	build := func(t *testing.T, out string, i int, extra ...string) {
+		t.Helper()
+		args := append([]string{"build", "--output", out, "--jobs", "1", "--split-above", "1MiB", "--shard", fmt.Sprintf("%d/%d", i, n)}, extra...)
+		if code, _, stderr := runCLI(t, append(args, manifest)...); code != 0 {
+			t.Fatalf("build shard %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	tests := []struct {
+		name   string
+		break_ func(t *testing.T, out string)
+		msg    string
+	}{
+		{"missing", func(t *testing.T, out string) {
+			os.Remove(filepath.Join(out, ".shards", "1-of-3.json"))
+		}, "shard 1/3 is missing"},
+		{"stale", func(t *testing.T, out string) {
+			build(t, out, 2, "--split-above", "2MiB") // another plan
+		}, "shard 2/3 is stale"},
+		{"altered record file", func(t *testing.T, out string) {
+			r := readShardRecord(t, out, 0, n)
+			path := filepath.Join(out, filepath.FromSlash(r.Files[0].Path))
+			b, _ := os.ReadFile(path)
+			b[len(b)/2] ^= 1
+			os.WriteFile(path, b, 0o644)
+		}, "shard 0/3 is altered"},
+		{"altered split part", func(t *testing.T, out string) {
+			r := readShardRecord(t, out, 1, n)
+			for _, f := range r.Files {
+				if strings.HasSuffix(f.Path, ".idx") {
+					os.WriteFile(filepath.Join(out, filepath.FromSlash(f.Path)), []byte{0}, 0o644)
+					return
+				}
+			}
+			t.Fatal("no split input")
+		}, "shard 1/3 is altered"},
+		{"duplicated", func(t *testing.T, out string) {
+			b, _ := os.ReadFile(filepath.Join(out, ".shards", "0-of-3.json"))
+			os.WriteFile(filepath.Join(out, ".shards", "1-of-3.json"), b, 0o644)
+		}, "shard 0/3 is duplicated"},
+		{"other shard count", func(t *testing.T, out string) {
+			if code, _, stderr := runCLI(t, "build", "--output", out, "--shard", "0/2", manifest); code != 0 {
+				t.Fatal(stderr)
+			}
+		}, "is stale"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			for i := range n {
+				build(t, out, i)
+			}
+			tt.break_(t, out)
+			before := listFiles(t, out)
+			code, _, stderr := runCLI(t, "merge", out)
+			if code != 1 || !strings.Contains(stderr, tt.msg) {
+				t.Fatalf("merge: exit %d, stderr %q; want exit 1 and %q", code, stderr, tt.msg)
+			}
+			if diff := cmp.Diff(before, listFiles(t, out)); diff != "" {
+				t.Errorf("a refused merge wrote files (-before +after):\n%s", diff)
+			}
+			// Re-running the broken shard (and removing another run's
+			// shards) repairs the folder.
+			os.RemoveAll(filepath.Join(out, ".shards", "0-of-2"))
+			os.Remove(filepath.Join(out, ".shards", "0-of-2.json"))
+			for i := range n {
+				if strings.Contains(tt.msg, fmt.Sprintf("shard %d/3", i)) {
+					build(t, out, i)
+				}
+			}
+			if tt.name == "duplicated" {
+				build(t, out, 1)
+			}
+			if code, _, stderr := runCLI(t, "merge", out); code != 0 {
+				t.Fatalf("merge after re-running: exit %d: %s", code, stderr)
+			}
+			if diff := cmp.Diff(want, listFiles(t, out)); diff != "" {
+				t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestShardEnv(t *testing.T) {
+	tests := []struct {
+		env    map[string]string
+		shards int
+		want   string // shard, or error text
+	}{
+		{map[string]string{"JOB_COMPLETION_INDEX": "2"}, 4, "2/4"},
+		{map[string]string{"JOB_COMPLETION_INDEX": "4"}, 4, "want 0 ≤ I < N"},
+		{map[string]string{"JOB_COMPLETION_INDEX": "0"}, 0, "--shards N"},
+		{map[string]string{"JOB_COMPLETION_INDEX": "x"}, 2, `JOB_COMPLETION_INDEX="x" is not a number`},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_COUNT": "3"}, 0, "2/3"},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "3"}, 3, "1/3"},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "3"}, 2, "the Slurm array has 3 tasks"},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 0, "SLURM_ARRAY_TASK_MIN or SLURM_ARRAY_TASK_COUNT is not"},
+		{map[string]string{}, 3, "neither JOB_COMPLETION_INDEX"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.env, tt.shards), func(t *testing.T) {
+			s, err := shardFromEnv(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }, tt.shards)
+			got := s.String()
+			if err != nil {
+				got = err.Error()
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestShardEnvKubernetes runs every index of an Indexed Job with
+// --shard env and merges.
+func TestShardEnvKubernetes(t *testing.T) {
+	manifest, dir := writeShardManifest(t)
+	want := singleBuild(t, manifest, dir)
+	const n = 3
+	out := filepath.Join(dir, "out")
+	runShards(t, n, func(i int) []string { return []string{fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i)} }, func(int) []string {
+		return []string{"build", "--output", out, "--jobs", "1", "--shard", "env", "--shards", fmt.Sprint(n), "--split-above", "1MiB", manifest}
+	})
+	if code, _, stderr := runCLI(t, "merge", out); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	if diff := cmp.Diff(want, listFiles(t, out)); diff != "" {
+		t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
+	}
+}
