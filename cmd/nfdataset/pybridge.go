@@ -16,15 +16,19 @@ import (
 
 // The python_bridge plugin runs the Python package's NFPlugin objects: for
 // every packet of every flow it sends the packet and the flow's counters to
-// the Python process on one pipe and waits for its answer on another (one
-// byte: 1 when a plugin set flow.expiration_id = -1). The answer must come
-// before the next packet is metered, since a forced expiry changes the
-// flows that follow. Each flow gets a handle, written as the column
-// udps.__pyflow, by which Python attaches its udps values to the record.
+// the Python process on one pipe and, with sync=true, waits for its answer
+// on another (one byte: 1 when a plugin set flow.expiration_id = -1). The
+// answer must come before the next packet is metered, since a forced expiry
+// changes the flows that follow. Python asks for sync=false when no plugin
+// code mentions expiration_id: events are then only buffered, which saves
+// two context switches per packet. At expiry an event of kind 3 is sent and
+// flushed, so Python has seen all of a flow's packets before its record.
+// Each flow gets a handle, written as the column udps.__pyflow, by which
+// Python attaches its udps values to the record.
 //
 // Event layout (little endian), see python/nfdataset/_pyplugins.py:
 //
-//	u8 kind (1 init, 2 update), u8 direction, u8 protocol, u8 ip_version,
+//	u8 kind (1 init, 2 update, 3 expire: u64 handle only), u8 direction, u8 protocol, u8 ip_version,
 //	u8 flags, u8 tunnel, u16 vlan, u64 handle, u64 time, u64 delta_time,
 //	u16 raw_size, ip_size, transport_size, payload_size, src_port, dst_port,
 //	u64 × 12: first seen, last seen, packets, bytes of the flow, of src→dst, of dst→src,
@@ -47,6 +51,7 @@ func doRegisterPyBridge() {
 		Options: []features.Option{
 			{Name: "events", Default: int64(-1), Doc: "file descriptor the events are written to"},
 			{Name: "replies", Default: int64(-1), Doc: "file descriptor the answers are read from"},
+			{Name: "sync", Default: true, Doc: "wait for Python's answer after every packet (needed when plugins may force expiry)"},
 		},
 		New: newPyBridge,
 	})
@@ -56,6 +61,7 @@ type pyBridge struct {
 	features.PluginHooks[uint64]
 	w      *bufio.Writer
 	r      io.Reader
+	sync   bool
 	next   uint64
 	buf    []byte
 	answer [1]byte
@@ -81,6 +87,10 @@ func newPyBridge(opts features.Options, _ features.Env) (features.Plugin[uint64]
 	if err != nil {
 		return nil, err
 	}
+	sync, err := opts.Bool("sync")
+	if err != nil {
+		return nil, err
+	}
 	if ev < 0 || rp < 0 {
 		return nil, errors.New("needs the events and replies pipes the Python package opens")
 	}
@@ -89,7 +99,7 @@ func newPyBridge(opts features.Options, _ features.Env) (features.Plugin[uint64]
 	if w == nil || r == nil {
 		return nil, fmt.Errorf("file descriptors %d/%d are not open", ev, rp)
 	}
-	return &pyBridge{w: bufio.NewWriterSize(w, 1<<16), r: r}, nil
+	return &pyBridge{w: bufio.NewWriterSize(w, 1<<16), r: r, sync: sync}, nil
 }
 
 func (b *pyBridge) Columns() []features.Column {
@@ -106,6 +116,18 @@ func (b *pyBridge) OnUpdate(p *meter.Packet, f *meter.Flow, h *uint64) { b.send(
 
 func (b *pyBridge) OnExpire(_ *meter.Flow, h *uint64, out []features.Value) {
 	out[0] = features.IntValue(int64(*h))
+	if b.err != nil {
+		return
+	}
+	e := binary.LittleEndian.AppendUint64(append(b.buf[:0], 3), *h)
+	b.buf = e
+	if _, err := b.w.Write(e); err != nil {
+		b.fail(err)
+		return
+	}
+	if err := b.w.Flush(); err != nil {
+		b.fail(err)
+	}
 }
 
 func (b *pyBridge) send(kind byte, p *meter.Packet, f *meter.Flow, h uint64) {
@@ -141,6 +163,9 @@ func (b *pyBridge) send(kind byte, p *meter.Packet, f *meter.Flow, h uint64) {
 	}
 	if _, err := b.w.Write(p.IPPacket); err != nil {
 		b.fail(err)
+		return
+	}
+	if !b.sync {
 		return
 	}
 	if err := b.w.Flush(); err != nil {

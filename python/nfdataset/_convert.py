@@ -42,6 +42,13 @@ def _infer_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     if valid == 0:
         return pa.chunked_array([pa.nulls(len(arr), pa.float64())])
     present = pc.drop_null(arr)
+    # Most text columns (addresses, names) fail on their first value: try
+    # that one alone before converting the whole column.
+    first = pc.utf8_trim_whitespace(present.slice(0, 1))
+    try:
+        pc.cast(first, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _infer_bool(arr)
     stripped = pc.utf8_trim_whitespace(present)
     try:
         pc.cast(stripped, pa.int64())
@@ -54,6 +61,10 @@ def _infer_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
         return pc.cast(pc.utf8_trim_whitespace(arr), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    return _infer_bool(arr)
+
+
+def _infer_bool(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     if arr.null_count == 0:
         is_true = pc.is_in(arr, value_set=_TRUE)
         is_false = pc.is_in(arr, value_set=_FALSE)

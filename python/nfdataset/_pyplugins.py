@@ -9,6 +9,12 @@ meter then ends the flow after that packet). When the flow's record arrives
 on the frames stream, its final values are copied onto the same object,
 ``on_expire`` runs and the flow is yielded with its ``udps`` values.
 
+Waiting for the answer costs two context switches per packet; when no code
+of the plugins' classes mentions ``expiration_id`` (so none can force an
+expiry) the Go side does not wait (``sync=false``) and only buffers the
+events. Either way a flow's expire event is flushed before its record, and
+the record is handled once that event was processed.
+
 One meter runs (the hooks must see the packets in capture order). The
 plugins see the core fields live (ids, addresses, ports, the
 bidirectional/src2dst/dst2src first/last seen, duration, packets, bytes);
@@ -54,6 +60,38 @@ class _Live:
     __slots__ = ("flow",)
 
 
+def _mentions(code, name: str) -> bool:
+    if name in code.co_names:
+        return True
+    return any(_mentions(c, name) for c in code.co_consts if hasattr(c, "co_names"))
+
+
+def may_force_expiry(plugins) -> bool:
+    """Whether any code of the plugins' classes (their own and inherited
+    methods, nested functions) mentions expiration_id."""
+    import types
+
+    from .plugin import NFPlugin
+
+    for p in plugins:
+        for cls in type(p).__mro__:
+            if cls in (NFPlugin, object):
+                continue
+            for v in vars(cls).values():
+                f = v.__func__ if isinstance(v, (staticmethod, classmethod)) else v
+                if isinstance(f, property):
+                    fs = [f.fget, f.fset, f.fdel]
+                else:
+                    fs = [f]
+                for fn in fs:
+                    if isinstance(fn, types.FunctionType) and _mentions(fn.__code__, "expiration_id"):
+                        return True
+        for v in vars(p).values():
+            if callable(v):
+                return True  # a callable option could do anything
+    return False
+
+
 def run(streamer, frame_rows: int) -> Iterator[NFlow]:
     """Meters with the streamer's parameters and yields the flows, each
     after its plugins' on_expire."""
@@ -62,11 +100,15 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
     rp_r, rp_w = os.pipe()
     cmd = streamer._command(frame_rows, n_meters=1)
     cmd.insert(cmd.index("--"), "--plugin")
-    cmd.insert(cmd.index("--"), f"python_bridge:events={ev_w},replies={rp_r}")
+    sync = "true" if may_force_expiry(plugins) else "false"
+    cmd.insert(cmd.index("--"), f"python_bridge:events={ev_w},replies={rp_r},sync={sync}")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(ev_w, rp_r))
     os.close(ev_w)
     os.close(rp_r)
     live: Dict[int, NFlow] = {}
+    expired: set = set()
+    cond = threading.Condition()
+    answer = sync == "true"
     failure: List[BaseException] = []
     stderr_chunks: List[bytes] = []
     drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
@@ -77,7 +119,16 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
         wr = os.fdopen(rp_w, "wb", buffering=0)
         try:
             while True:
-                head = rd.read(_HDR.size)
+                kind = rd.read(1)
+                if not kind:
+                    return
+                if kind == b"\x03":
+                    (handle,) = struct.unpack("<Q", rd.read(8))
+                    with cond:
+                        expired.add(handle)
+                        cond.notify_all()
+                    continue
+                head = kind + rd.read(_HDR.size - 1)
                 if len(head) < _HDR.size:
                     return
                 (kind, direction, protocol, ipver, flags, tunnel, vlan, handle, time, delta,
@@ -139,16 +190,17 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                 else:
                     for p in plugins:
                         p.on_update(pk, flow)
-                if d["expiration_id"] == -1:
-                    wr.write(b"\x01")
-                else:
-                    wr.write(b"\x00")
+                if answer:
+                    wr.write(b"\x01" if d["expiration_id"] == -1 else b"\x00")
         except BaseException as e:  # a plugin raised: stop the meter, report it
             failure.append(e)
             proc.kill()
         finally:
             rd.close()
             wr.close()
+            with cond:
+                expired.add(None)  # no more events: stop waiting
+                cond.notify_all()
 
     worker = threading.Thread(target=events, daemon=True)
     worker.start()
@@ -171,9 +223,16 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                         values = ["" if v is None else v for v in values]
                     cols.append(values)
                 for row in zip(*cols):
-                    # The flow's events were all answered before its record
-                    # was written, so its live object is complete.
-                    flow = live.pop(row[h])
+                    # Once its expire event was handled, the flow's live
+                    # object has seen all its packets.
+                    handle = row[h]
+                    with cond:
+                        while handle not in expired and None not in expired:
+                            cond.wait()
+                        expired.discard(handle)
+                    if failure:
+                        raise failure[0]
+                    flow = live.pop(handle)
                     udps = flow.udps
                     flow.__dict__.clear()
                     for i in keep:

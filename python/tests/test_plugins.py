@@ -107,3 +107,36 @@ def test_go_plugins_equal_nfstream_plugins(nfstream, name, plugin, kw, opts):
     assert list(got.columns) == list(want.columns)
     cols = [c for c in want.columns if c not in DPI_COLUMNS]
     pd.testing.assert_frame_equal(got[cols], want[cols])
+
+
+def counter_class(base):
+    """No code mentions expiration_id: nfdataset runs it without waiting
+    for Python after each packet (sync=false)."""
+
+    class Counter(base):
+        def on_init(self, packet, flow):
+            flow.udps.n_big = int(packet.raw_size > self.limit)
+            flow.udps.dirs = [packet.direction]
+            flow.udps.last_total = flow.bidirectional_bytes
+
+        def on_update(self, packet, flow):
+            flow.udps.n_big += int(packet.raw_size > self.limit)
+            if len(flow.udps.dirs) < 6:
+                flow.udps.dirs.append(packet.direction)
+            flow.udps.last_total = flow.bidirectional_bytes
+
+    return Counter
+
+
+@pytest.mark.parametrize("name", PLUGIN_CAPTURES)
+def test_python_plugin_without_forced_expiry_equals_nfstream(nfstream, name):
+    from nfdataset._pyplugins import may_force_expiry
+
+    assert not may_force_expiry([counter_class(nfdataset.NFPlugin)(limit=100)])
+    assert may_force_expiry([plugin_class(nfdataset.NFPlugin)(limit=100, cut=4)])
+    path = str(PCAPS / name)
+    want = nfstream.NFStreamer(source=path, n_meters=1, udps=counter_class(nfstream.NFPlugin)(limit=100)).to_pandas()
+    got = nfdataset.NFStreamer(source=path, udps=counter_class(nfdataset.NFPlugin)(limit=100)).to_pandas()
+    assert list(got.columns) == list(want.columns)
+    cols = [c for c in want.columns if c not in DPI_COLUMNS]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
