@@ -69,3 +69,10 @@ def pytest_terminal_summary(terminalreporter):
     if out:
         Path(out).write_text(json.dumps(report, indent=1))
         tr.write_line(f"written to {out}")
+
+
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path, monkeypatch):
+    """NFStream's to_pandas writes a temporary CSV in the working directory:
+    every test runs in its own temporary directory, never in the checkout."""
+    monkeypatch.chdir(tmp_path)
