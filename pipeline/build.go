@@ -345,29 +345,43 @@ func writeFileAtomic(path string, b []byte) error {
 // assemble reads the cached records of every job in dataset order, applies
 // labelers, adds the source column, selects columns and writes the dataset
 // files and dataset.json.
-func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
+// assembly is what turns cached records into dataset rows: the labelers,
+// derived columns, column selection and the provenance known before the
+// first row.
+type assembly struct {
+	ls          []labelers.Labeler
+	der         *features.Derived
+	nfeat       int
+	sel         []int
+	outSchema   features.Schema
+	cached      features.Schema
+	labelSchema features.Schema
+	prov        *Provenance
+}
+
+func (p *Plan) newAssembly() (*assembly, error) {
 	m := p.Manifest
 	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ls, err := labelers.Build(m.Labels, m.Dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	der, err := features.CompileDerived(m.Features.Defs, ex.Schema())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// feat: the feature columns and the derived columns computed from them.
 	feat := append(append(features.Schema(nil), ex.Schema()...), der.Columns()...)
 	full, err := datasetSchema(ex.Schema(), der.Columns(), ls)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sel, err := selectColumns(full, m.Output.Columns, m.Output.Drop)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	outSchema := make(features.Schema, len(sel))
 	for i, j := range sel {
@@ -378,7 +392,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	view := append(append(append(features.Schema(nil), feat...), full[len(feat)]), extraSchema()...)
 	labelSchema, err := labelers.Schema(view, ls)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	manifest, manifestSum := p.resolvedManifest()
@@ -393,6 +407,16 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		Columns:        columnInfos(outSchema),
 		RowOrder:       RowOrder,
 	}
+	return &assembly{ls: ls, der: der, nfeat: len(feat), sel: sel, outSchema: outSchema, cached: cached, labelSchema: labelSchema, prov: prov}, nil
+}
+
+func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
+	m := p.Manifest
+	a, err := p.newAssembly()
+	if err != nil {
+		return nil, nil, err
+	}
+	ls, der, sel, outSchema, cached, labelSchema, prov := a.ls, a.der, a.sel, a.outSchema, a.cached, a.labelSchema, a.prov
 	metas := make([]*jobMeta, len(p.Jobs))
 	for i, job := range p.Jobs {
 		meta, err := readJobMeta(p.OutDir, job.Key)
@@ -419,7 +443,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	}
 	ext, _ := stages.FormatExtension(m.Output.Format)
 	prov.Files = plannedFiles(prov.Rows, m.Output.RowsPerFile, ext)
-	nfeat := len(feat)
+	nfeat := a.nfeat
 	if len(ls) > 0 {
 		// The labelers' reports belong in every file's metadata, but are
 		// only known after the last row: a first pass labels every row
@@ -512,10 +536,7 @@ func (p *Plan) assembleJob(ctx context.Context, job *Job, meta *jobMeta, cached,
 	if err != nil {
 		return fmt.Errorf("cache entry of input %s: %w (run with --force)", job.Name, err)
 	}
-	source := features.StringValue(job.Name)
-	nview := nfeat + 1 + len(extraSchema())
-	full := make(features.Record, nfeat+1+len(ls))
-	out := make(features.Record, len(sel))
+	row := newRowAssembler(job.Name, cached, labelSchema, der, ls, nfeat, sel)
 	for n := 0; ; n++ {
 		if n&0x3FF == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -527,23 +548,9 @@ func (p *Plan) assembleJob(ctx context.Context, job *Job, meta *jobMeta, cached,
 		if err != nil {
 			return fmt.Errorf("cache entry of input %s: %w (run with --force)", job.Name, err)
 		}
-		nplain := len(cached) - len(extraSchema())
-		derived := make(features.Record, nfeat-nplain)
-		if err := der.EvalInto(features.View{Schema: cached, Record: rec}, derived); err != nil {
+		out, err := row(rec)
+		if err != nil {
 			return fmt.Errorf("input %s: flow %d: %w", job.Name, n, err)
-		}
-		viewRec := make(features.Record, 0, nview+len(ls))
-		viewRec = append(viewRec, rec[:nplain]...)
-		viewRec = append(viewRec, derived...)
-		viewRec = append(viewRec, source)
-		viewRec = append(viewRec, rec[nplain:]...)
-		if len(ls) > 0 {
-			viewRec = labelers.Apply(ls, labelSchema, features.View{Schema: labelSchema[:nview], Record: viewRec})
-		}
-		copy(full, viewRec[:nfeat+1])
-		copy(full[nfeat+1:], viewRec[nview:])
-		for i, j := range sel {
-			out[i] = full[j]
 		}
 		if sink == nil {
 			continue // the labelers' first pass
@@ -664,4 +671,36 @@ func (p *Progress) Snapshot() Snapshot {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// newRowAssembler returns the function that turns one cached record
+// (features and extras) into a dataset row: derived values, the source,
+// labels, then the selected columns. The row it returns is reused.
+func newRowAssembler(name string, cached, labelSchema features.Schema, der *features.Derived, ls []labelers.Labeler,
+	nfeat int, sel []int) func(rec features.Record) (features.Record, error) {
+	source := features.StringValue(name)
+	nview := nfeat + 1 + len(extraSchema())
+	full := make(features.Record, nfeat+1+len(ls))
+	out := make(features.Record, len(sel))
+	nplain := len(cached) - len(extraSchema())
+	return func(rec features.Record) (features.Record, error) {
+		derived := make(features.Record, nfeat-nplain)
+		if err := der.EvalInto(features.View{Schema: cached, Record: rec}, derived); err != nil {
+			return nil, err
+		}
+		viewRec := make(features.Record, 0, nview+len(ls))
+		viewRec = append(viewRec, rec[:nplain]...)
+		viewRec = append(viewRec, derived...)
+		viewRec = append(viewRec, source)
+		viewRec = append(viewRec, rec[nplain:]...)
+		if len(ls) > 0 {
+			viewRec = labelers.Apply(ls, labelSchema, features.View{Schema: labelSchema[:nview], Record: viewRec})
+		}
+		copy(full, viewRec[:nfeat+1])
+		copy(full[nfeat+1:], viewRec[nview:])
+		for i, j := range sel {
+			out[i] = full[j]
+		}
+		return out, nil
+	}
 }

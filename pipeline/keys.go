@@ -67,6 +67,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "output", Key: "format", Type: "string", Default: `"parquet"`, Doc: "`parquet`, `csv` or `jsonl`"},
 	{Table: "output", Key: "compression", Type: "string", Default: `"zstd"`, Doc: "Parquet page compression: `zstd`, `snappy`, `gzip` or `none` (Parquet only)"},
 	{Table: "output", Key: "rows_per_file", Type: "integer", Default: "1000000", Doc: "rows per part file (part-00000, part-00001, …); 0 writes one file"},
+	{Table: "output", Key: "rotate_interval", Type: "string", Doc: "live inputs only: also close a part this long (a Go duration, `\"1h\"`) after its first row; an interval without flows writes no part (docs/live.md)"},
 	{Table: "output", Key: "columns", Type: "array of strings", Default: "every column", Doc: "keep only these columns, in this order"},
 	{Table: "output", Key: "drop", Type: "array of strings", Default: "[]", Doc: "drop these columns (instead of columns)"},
 }

@@ -273,3 +273,25 @@ func (m *Manifest) LiveDescription(in *Input) string {
 	}
 	return in.Live.describe(m.Streamer)
 }
+
+// decodeRotateInterval reads [output].rotate_interval, which only a
+// dataset with a live input may set: a file dataset is cut by rows alone,
+// so that its bytes never depend on how fast it was built.
+func decodeRotateInterval(t *table, inputs []Input) time.Duration {
+	s := t.str("rotate_interval", "")
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		t.d.errorf(t.key("rotate_interval"), "want a positive Go duration such as \"10m\" or \"1h\", got %q", s)
+		return 0
+	}
+	for _, in := range inputs {
+		if in.Live != nil {
+			return d
+		}
+	}
+	t.d.errorf(t.key("rotate_interval"), "needs a live input (interface = \"…\"): datasets from files are cut by rows_per_file only")
+	return 0
+}

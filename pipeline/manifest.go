@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -113,6 +114,9 @@ type OutputConfig struct {
 	RowsPerFile int64    // 0: a single file
 	Columns     []string // keep only these, in this order
 	Drop        []string // or drop these
+	// RotateInterval (rotate_interval) also closes a part this long after
+	// its first row; live inputs only.
+	RotateInterval time.Duration
 }
 
 // DefaultRowsPerFile is [output].rows_per_file's default.
@@ -519,6 +523,7 @@ func (m *Manifest) decodeOutput(root *table) {
 	_, hasCompression := t.m["compression"]
 	o.Compression = t.str("compression", o.Compression)
 	o.RowsPerFile = t.integer("rows_per_file", o.RowsPerFile, 0, math.MaxInt64)
+	o.RotateInterval = decodeRotateInterval(t, m.Inputs)
 	cols, hasCols := t.strings("columns")
 	drop, hasDrop := t.strings("drop")
 	o.Columns, o.Drop = cols, drop

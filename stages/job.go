@@ -127,8 +127,8 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	stopped, err := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
 		if fr.Tick {
 			m.Tick(fr.TimeMs)
-			if fl, ok := j.Sink.(Flusher); ok && j.FlushOnTick && sinkErr == nil {
-				sinkErr = fl.Flush()
+			if sinkErr == nil {
+				sinkErr = j.sinkTick()
 			}
 			return true, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
 		}
@@ -148,6 +148,20 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	m.Flush()
 	res.Flows = id
 	return res, sinkErr
+}
+
+// sinkTick passes a wall-clock tick on to the sink: a rolling sink may
+// close a part, and with FlushOnTick a streaming sink flushes.
+func (j *Job) sinkTick() error {
+	if ts, ok := j.Sink.(TickSink); ok {
+		if err := ts.Tick(); err != nil {
+			return err
+		}
+	}
+	if fl, ok := j.Sink.(Flusher); ok && j.FlushOnTick {
+		return fl.Flush()
+	}
+	return nil
 }
 
 // readFrames hands every frame that passes the filter to process until the

@@ -107,6 +107,13 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 			if mergeErr != nil {
 				continue
 			}
+			if rs == nil {
+				if err := j.sinkTick(); err != nil {
+					mergeErr = err
+					cancel()
+				}
+				continue
+			}
 			for _, r := range rs {
 				pending[r.id] = r
 			}
@@ -132,12 +139,6 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 					break
 				}
 				written++
-			}
-			if fl, ok := j.Sink.(Flusher); ok && j.FlushOnTick && mergeErr == nil && len(results) == 0 {
-				if err := fl.Flush(); err != nil {
-					mergeErr = err
-					cancel()
-				}
 			}
 		}
 	}()
@@ -186,6 +187,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 					dispatch(w)
 				}
 			}
+			results <- nil // the merger passes the tick on to the sink
 			return true, seq.Done()
 		}
 		return seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()), seq.Done()

@@ -347,19 +347,20 @@ func nfdatasetIn(ns string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// startedCapture waits until a live capture in ns has its socket open:
-// the AF_PACKET socket shows in /proc/net/packet of that namespace.
-func waitCapture(t *testing.T, ns string, before int) {
+// waitCapture waits until a promiscuous live capture on v's a end is
+// ready: OpenLive raises the device's promiscuity last, after the socket
+// is bound and its filter attached.
+func waitCapture(t *testing.T, v *vethPair) {
 	t.Helper()
-	for range 100 {
-		out, _ := exec.Command("ip", "netns", "exec", ns, "cat", "/proc/net/packet").Output()
-		if strings.Count(string(out), "\n")-1 > before {
-			time.Sleep(100 * time.Millisecond) // the kernel filter and ring are set right after
+	for range 200 {
+		out, _ := exec.Command("ip", "-d", "-n", v.nsA, "link", "show", "dev", v.ifA).Output()
+		if strings.Contains(string(out), "promiscuity 1") {
+			time.Sleep(50 * time.Millisecond)
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(25 * time.Millisecond)
 	}
-	t.Fatal("the capture socket never opened")
+	t.Fatal("the capture never started")
 }
 
 // TestLiveManifestVeth builds a live manifest on one end of a veth pair
@@ -399,7 +400,7 @@ format = "csv"
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			waitCapture(t, v.nsA, 0)
+			waitCapture(t, v)
 			for _, p := range pkts {
 				inj.send(t, p.frame())
 			}
@@ -475,7 +476,7 @@ func TestLiveQuietLink(t *testing.T) {
 		}
 		close(lines)
 	}()
-	waitCapture(t, v.nsA, 0)
+	waitCapture(t, v)
 	p := packet{proto: 17, src: v.ipB, dst: v.ipA, sport: 7000, dport: 7001, payload: 10, srcMAC: v.macB, dstMAC: otherHost}
 	var last time.Time
 	for i := range 3 {
