@@ -128,6 +128,9 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 	}
 	prog.start(p, todo)
 	sum := &Summary{Dir: p.OutDir, Jobs: len(p.Jobs), Computed: len(todo), Cached: len(p.Jobs) - len(todo)}
+	if p.hasLive() {
+		return p.buildLive(ctx, opts, prog, sum, start)
+	}
 	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
 	for _, job := range todo {
 		pl.Go(func(ctx context.Context) error {
@@ -170,14 +173,23 @@ func extraSchema() features.Schema { return features.ExtraColumns() }
 // or a shard's area). With part set, only the flows that part owns are
 // written, and their positions in the whole job go to part.idx.
 func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error), dir string, part *splitPart) error {
+	_, err := p.runJobTo(ctx, stop, job, prog, warn, dir, part, nil)
+	return err
+}
+
+// runJobTo is runJob, or with direct set, a job whose records go to direct
+// instead of the cache (a live build streams them into its rolling
+// dataset); it returns the job's summary.
+func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error), dir string, part *splitPart,
+	direct stages.Sink) (*jobMeta, error) {
 	m := p.Manifest
 	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	filter, err := compileBPF(m.Streamer.BPFFilter)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	streamer := m.Streamer.Stages()
 	var src stages.Source
@@ -187,7 +199,7 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 			stop = ctx
 		}
 		if live, err = startLive(stop, l, m.Streamer); err != nil {
-			return fmt.Errorf("input %s: %w", job.Name, err)
+			return nil, fmt.Errorf("input %s: %w", job.Name, err)
 		}
 		defer live.src.Close()
 		src = live.src
@@ -201,7 +213,7 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 		}
 		opened, err := stages.OpenFiles(paths)
 		if err != nil {
-			return fmt.Errorf("input %s: %w", job.Name, err)
+			return nil, fmt.Errorf("input %s: %w", job.Name, err)
 		}
 		// Record headers are decoded on another goroutine while this one meters.
 		raw := stages.Prefetch(opened)
@@ -223,25 +235,30 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 
 	schema := append(append(features.Schema(nil), ex.Schema()...), extraSchema()...)
 	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%s", job.Key, strconv.FormatUint(rand.Uint64(), 36)))
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
 	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
+	var sink stages.Sink
+	var rw *recordWriter
+	var f *os.File
+	if direct != nil {
+		sink = direct
+	} else {
+		if f, err = os.Create(tmp); err != nil {
+			return nil, fmt.Errorf("cache: %w", err)
 		}
-	}()
-	rw, err := newRecordWriter(f, schema)
-	if err != nil {
-		return fmt.Errorf("cache: %w", err)
+		defer func() {
+			if !ok {
+				f.Close()
+				os.Remove(tmp)
+			}
+		}()
+		if rw, err = newRecordWriter(f, schema); err != nil {
+			return nil, fmt.Errorf("cache: %w", err)
+		}
+		sink = recordSink{rw}
 	}
-	var sink stages.Sink = recordSink{rw}
 	if part != nil {
 		if err := part.open(dir, job.Key); err != nil {
-			return fmt.Errorf("shard: %w", err)
+			return nil, fmt.Errorf("shard: %w", err)
 		}
 		defer part.abort()
 		sink = part.sink(rw)
@@ -265,7 +282,8 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 			}
 			return rec, nil
 		},
-		Sink: sink,
+		Sink:        sink,
+		FlushOnTick: direct != nil,
 		OnWarning: func(err error) {
 			// dataset.json names files by base name only: a warning must
 			// not carry the machine's directories.
@@ -282,25 +300,9 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 	}
 	res, err := j.Run(ctx)
 	if err != nil {
-		return fmt.Errorf("input %s: %w", job.Name, err)
+		return nil, fmt.Errorf("input %s: %w", job.Name, err)
 	}
-	if err := rw.Close(); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	if part != nil {
-		if err := part.finish(); err != nil {
-			return fmt.Errorf("shard: %w", err)
-		}
-	}
-	recPath := filepath.Join(dir, job.Key+".rec")
-	if err := os.Rename(tmp, recPath); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	ok = true
-	meta := jobMeta{Cache: cacheVersion, Key: job.Key, Columns: columnInfos(schema), Records: rw.n, Warnings: warnings,
+	meta := &jobMeta{Cache: cacheVersion, Key: job.Key, Columns: columnInfos(schema), Records: res.Flows, Warnings: warnings,
 		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}
 	if dedup != nil {
 		meta.Stats.Duplicates = dedup.Dropped
@@ -308,8 +310,28 @@ func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn 
 	if live != nil {
 		meta.Stats.Live = live.stats(res, streamer.MaxFlows)
 	}
+	if direct != nil {
+		return meta, nil
+	}
+	meta.Records = rw.n
+	if err := rw.Close(); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	if part != nil {
+		if err := part.finish(); err != nil {
+			return nil, fmt.Errorf("shard: %w", err)
+		}
+	}
+	recPath := filepath.Join(dir, job.Key+".rec")
+	if err := os.Rename(tmp, recPath); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	ok = true
 	b, _ := json.MarshalIndent(meta, "", "  ")
-	return writeFileAtomic(filepath.Join(dir, job.Key+".json"), b)
+	return meta, writeFileAtomic(filepath.Join(dir, job.Key+".json"), b)
 }
 
 // recordSink adapts a recordWriter to stages.Sink.

@@ -46,6 +46,10 @@ type Provenance struct {
 	// Metadata lists croissant.json, manifest.json and README.md, written
 	// beside the parts from the same facts (MetadataFiles).
 	Metadata []MetadataInfo `json:"metadata,omitempty"`
+	// Complete is false while a dataset with a live input is still being
+	// captured (its finished parts are listed and valid) and true once it
+	// ended; absent for datasets built from files only.
+	Complete *bool `json:"complete,omitempty"`
 }
 
 // MetadataInfo is one of MetadataFiles.

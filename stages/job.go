@@ -188,6 +188,9 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame
 			return false, fmt.Errorf("reading capture: %w", err)
 		}
 		if fr.Tick {
+			if ctx.Err() != nil { // a quiet link reads few frames
+				return false, ctx.Err()
+			}
 			if _, stop := process(fr); stop {
 				return true, nil
 			}
