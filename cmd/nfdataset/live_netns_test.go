@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
+
+	"github.com/nfdataset/nfdataset/pipeline"
 )
 
 // vethPair is two network namespaces joined by a veth pair: capture on
@@ -512,5 +515,127 @@ func TestLiveQuietLink(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("no flow %v after the link went quiet (capture still running): %s", limit+2*time.Second, stderr.String())
 		}
+	}
+}
+
+// rollingManifest writes a live Parquet manifest cut every second.
+func rollingManifest(t *testing.T, v *vethPair) (manifest, out string) {
+	t.Helper()
+	dir := t.TempDir()
+	manifest = filepath.Join(dir, "rolling.toml")
+	text := fmt.Sprintf(`[dataset]
+name = "rolling"
+
+[[input]]
+interface = %q
+
+[streamer]
+idle_timeout = 1
+bpf_filter = "udp"
+
+[output]
+path = "out"
+format = "parquet"
+rotate_interval = "1s"
+`, v.ifA)
+	if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return manifest, filepath.Join(dir, "out")
+}
+
+// datasetState reads dataset.json and runs verify on the directory.
+func datasetState(t *testing.T, out string) (complete *bool, rows int64, files int) {
+	t.Helper()
+	prov, err := pipeline.ReadProvenance(filepath.Join(out, pipeline.ProvenanceFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffs, err := pipeline.Verify(out, "")
+	if err != nil || len(diffs) > 0 {
+		t.Errorf("verify %s: %v %v", out, err, diffs)
+	}
+	// Nothing half-written under a final name: every part reads.
+	if _, err := pipeline.ReadDataset(out); err != nil {
+		t.Errorf("reading the listed parts: %v", err)
+	}
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") && e.Name() != ".cache" {
+			t.Errorf("%s left in the dataset directory", e.Name())
+		}
+	}
+	return prov.Complete, prov.Rows, len(prov.Files)
+}
+
+// TestLiveRollingSignals runs a rotating Parquet capture while one-packet
+// UDP flows arrive, checks that the parts finished so far are listed and
+// verify while the capture runs, then ends it with SIGINT (clean finish,
+// exit 0, every flow), two SIGINTs (exit 130, "interrupted", finished
+// parts still valid) or SIGKILL (finished parts valid, nothing
+// half-written under a final name).
+func TestLiveRollingSignals(t *testing.T) {
+	v := newVethPair(t)
+	inj := v.injector(t)
+	for _, how := range []string{"sigint", "two sigints", "sigkill"} {
+		t.Run(how, func(t *testing.T) {
+			manifest, out := rollingManifest(t, v)
+			cmd := nfdatasetIn(v.nsA, "build", manifest)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			waitCapture(t, v)
+			sent := 0
+			send := func(n int) {
+				for range n {
+					p := packet{proto: 17, src: v.ipB, dst: v.ipA, sport: uint16(20000 + sent), dport: 9, payload: 20, srcMAC: v.macB, dstMAC: otherHost}
+					inj.send(t, p.frame())
+					sent++
+					time.Sleep(200 * time.Millisecond)
+				}
+			}
+			send(10) // 2 s: idle 1 s + tick + rotation 1 s finish at least one part
+			time.Sleep(2500 * time.Millisecond)
+			complete, rows, files := datasetState(t, out)
+			if complete == nil || *complete || files == 0 || rows == 0 {
+				t.Fatalf("while capturing: complete %v, %d rows in %d parts; want finished parts and complete false", complete, rows, files)
+			}
+			t.Logf("while capturing: %d rows in %d parts", rows, files)
+			send(3)
+			switch how {
+			case "sigint":
+				cmd.Process.Signal(os.Interrupt)
+				if err := cmd.Wait(); err != nil {
+					t.Fatalf("build after SIGINT: %v\n%s", err, stderr.String())
+				}
+				complete, rows, _ := datasetState(t, out)
+				if complete == nil || !*complete || rows != int64(sent) {
+					t.Errorf("after SIGINT: complete %v, %d rows; want complete and %d", complete, rows, sent)
+				}
+			case "two sigints":
+				cmd.Process.Signal(os.Interrupt)
+				time.Sleep(20 * time.Millisecond)
+				cmd.Process.Signal(os.Interrupt)
+				err := cmd.Wait()
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "interrupted") {
+					t.Fatalf("after two SIGINTs: %v, stderr %q; want exit 130 and \"interrupted\"", err, stderr.String())
+				}
+				complete, _, files2 := datasetState(t, out)
+				if complete == nil || *complete || files2 < files {
+					t.Errorf("after abort: complete %v, %d parts (had %d)", complete, files2, files)
+				}
+			case "sigkill":
+				cmd.Process.Kill()
+				cmd.Wait()
+				complete, _, files2 := datasetState(t, out)
+				if complete == nil || *complete || files2 < files {
+					t.Errorf("after SIGKILL: complete %v, %d parts (had %d)", complete, files2, files)
+				}
+			}
+		})
 	}
 }
