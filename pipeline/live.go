@@ -217,7 +217,7 @@ func startLive(stop context.Context, l *LiveInput, st StreamerParams) (*liveRun,
 	r := &liveRun{iface: l.Interface, rxDrop0: rxDropped(l.Interface)}
 	src, err := openLive(stop, l, st)
 	if err != nil {
-		return nil, liveError(l.Interface, err)
+		return nil, LiveError(l.Interface, err)
 	}
 	r.src, r.started = src, time.Now()
 	return r, nil
@@ -249,9 +249,9 @@ func rxDropped(iface string) uint64 {
 	return n
 }
 
-// liveError turns the errors people meet when they start a capture into
+// LiveError turns the errors people meet when they start a capture into
 // ones that say what to do.
-func liveError(iface string, err error) error {
+func LiveError(iface string, err error) error {
 	switch {
 	case errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES):
 		exe, _ := os.Executable()

@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -114,5 +117,21 @@ func TestLivePlan(t *testing.T) {
 	}
 	if me := firstError(t, err); me.Key != "input[0].interface" || me.Line != 5 {
 		t.Errorf("error at %s line %d", me.Key, me.Line)
+	}
+}
+
+func TestLiveErrorPrivilege(t *testing.T) {
+	err := LiveError("eth0", fmt.Errorf("live capture eth0: %w", syscall.EPERM))
+	for _, part := range []string{"CAP_NET_RAW", "setcap cap_net_raw,cap_net_admin=eip ", "eth0"} {
+		if !strings.Contains(err.Error(), part) {
+			t.Errorf("%q lacks %q", err, part)
+		}
+	}
+	if !errors.Is(err, syscall.EPERM) {
+		t.Error("the cause is not wrapped")
+	}
+	other := errors.New("no such device")
+	if got := LiveError("eth0", other); got != other {
+		t.Errorf("other errors changed: %v", got)
 	}
 }

@@ -261,6 +261,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			Tick:         pipeline.LiveTick,
 			KernelFilter: kernelFilter(filter),
 		})
+		if err != nil {
+			err = pipeline.LiveError(o.sources[0], err)
+		}
 	} else {
 		src, err = stages.OpenFiles(o.sources)
 		if err == nil {
