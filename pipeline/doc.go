@@ -15,7 +15,14 @@
 // Manifest keys, layout, determinism, provenance and caching are documented
 // in docs/manifest.md, whose key reference is generated from manifestKeys.
 //
-// May import: stages/ (and stages/bpf), features/, labelers/, conc,
-// BurntSushi/toml, parquet-go (reading datasets back) and the standard
-// library.
+// Every build also writes croissant.json, manifest.json and the dataset
+// card README.md (rendered by pipeline/describe) and lists them in
+// dataset.json; Reproduce rebuilds a published dataset from its
+// manifest.json.
+//
+// May import: stages/ (and stages/bpf), features/, labelers/,
+// pipeline/describe (which imports only features/, so that every build can
+// write the metadata files; a deviation from DESIGN.md's table, where the
+// describing package sits above pipeline), conc, BurntSushi/toml,
+// parquet-go (reading datasets back) and the standard library.
 package pipeline

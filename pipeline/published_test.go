@@ -47,3 +47,25 @@ func buildQuickstart(t *testing.T) string {
 	}
 	return out
 }
+
+// TestReproduceFromURL rebuilds the quickstart from its published copy
+// served over https.
+func TestReproduceFromURL(t *testing.T) {
+	srv := httptest.NewTLSServer(http.StripPrefix("/pub/", http.FileServer(http.Dir("../goldens/quickstart"))))
+	defer srv.Close()
+	old := httpClient
+	httpClient = srv.Client()
+	defer func() { httpClient = old }()
+	out := t.TempDir()
+	rep, err := Reproduce(context.Background(), ReproduceOptions{Published: srv.URL + "/pub/", Inputs: "../testdata/captures", Output: out,
+		Build: BuildOptions{Jobs: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Errorf("not reproduced: %q %q", rep.Inputs, rep.Diffs)
+	}
+	if len(rep.Inputs) != 3 {
+		t.Errorf("input lines: %q", rep.Inputs)
+	}
+}
