@@ -75,6 +75,11 @@ func (p *Plan) buildLive(ctx context.Context, opts BuildOptions, prog *Progress,
 	sink.OnPart = func(pf stages.PartFile) error {
 		prov.Files = append(prov.Files, FileInfo{Path: pf.Name, Rows: pf.Rows, Size: pf.Size, SHA256: pf.SHA256})
 		prov.Rows += pf.Rows
+		// croissant.json, manifest.json and README.md follow every
+		// rewrite, so that each listed state of the dataset is complete.
+		if err := writeMetadataFiles(p.OutDir, m, prov, a.outSchema, a.ls); err != nil {
+			return err
+		}
 		return writeFileAtomic(provPath, marshalProvenance(prov))
 	}
 	if err := sink.Begin(a.outSchema); err != nil {

@@ -23,9 +23,25 @@ import (
 // revision is not compared (see BuildInfo). It returns one line per
 // difference; none means the dataset is intact.
 func Verify(dir, against string) ([]string, error) {
+	// While a live capture runs, dataset.json and the metadata files are
+	// rewritten at each part: a difference seen across such a rewrite is
+	// no difference, so look again at the new state.
+	for try := 0; ; try++ {
+		before, _ := os.ReadFile(filepath.Join(dir, ProvenanceFile))
+		diffs, prov, err := verifyOnce(dir, against)
+		if err != nil || len(diffs) == 0 || prov.Complete == nil || *prov.Complete || try == 4 {
+			return diffs, err
+		}
+		if after, _ := os.ReadFile(filepath.Join(dir, ProvenanceFile)); bytes.Equal(before, after) {
+			return diffs, nil
+		}
+	}
+}
+
+func verifyOnce(dir, against string) ([]string, *Provenance, error) {
 	prov, err := ReadProvenance(filepath.Join(dir, ProvenanceFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var diffs []string
 	listed := map[string]bool{}
@@ -60,7 +76,7 @@ func Verify(dir, against string) ([]string, error) {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "part-") && !listed[e.Name()] && !beingListed(prov, e.Name()) {
@@ -77,11 +93,11 @@ func Verify(dir, against string) ([]string, error) {
 	if against != "" {
 		pub, err := ReadPublished(context.Background(), against)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		diffs = append(diffs, compareProvenance(pub, prov)...)
 	}
-	return diffs, nil
+	return diffs, prov, nil
 }
 
 // verifyAgainst is Verify with the published dataset.json already read.
