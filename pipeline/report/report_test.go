@@ -266,11 +266,30 @@ func TestReportInChromium(t *testing.T) {
 		}
 		return
 	}
-	got, want := inkGrid(t, shot), inkGrid(t, golden)
+	want := inkGrid(t, golden)
+	if bad, cells := layoutDiff(t, inkGrid(t, shot), want); bad > cells/20 {
+		t.Errorf("layout differs from docs/report-quickstart.png in %d of %d cells; look at %s, and if it is right: go test ./pipeline/report -run Chromium -update", bad, cells, shot)
+	}
+
+	// The comparison sees a different layout: the labelled dataset's
+	// report, with its label bars and tables, against the quickstart's.
+	other := buildLabelled(t)
+	if err := report.Write(other, "", report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	shot2 := filepath.Join(t.TempDir(), "other.png")
+	chromium(t, filepath.Join(other, report.File), "--window-size=1200,2400", "--screenshot="+shot2)
+	if bad, cells := layoutDiff(t, inkGrid(t, shot2), want); bad <= cells/20 {
+		t.Errorf("a report with a labels section passes as the quickstart's layout (%d of %d cells differ)", bad, cells)
+	}
+}
+
+// layoutDiff counts the cells whose ink differs by more than 8 points.
+func layoutDiff(t *testing.T, got, want [][]float64) (bad, cells int) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("screenshot has %d bands, the reviewed one %d", len(got), len(want))
 	}
-	bad := 0
 	for i := range got {
 		for j := range got[i] {
 			if math.Abs(got[i][j]-want[i][j]) > 0.08 {
@@ -278,9 +297,7 @@ func TestReportInChromium(t *testing.T) {
 			}
 		}
 	}
-	if cells := len(got) * len(got[0]); bad > cells/20 {
-		t.Errorf("layout differs from docs/report-quickstart.png in %d of %d cells; look at %s, and if it is right: go test ./pipeline/report -run Chromium -update", bad, cells, shot)
-	}
+	return bad, len(got) * len(got[0])
 }
 
 // inkGrid is a screenshot's layout: the share of non-white pixels in
@@ -320,4 +337,35 @@ func inkGrid(t *testing.T, path string) [][]float64 {
 		grid = append(grid, row)
 	}
 	return grid
+}
+
+// TestReportDamagedInput: a capture cut short mid-packet is named in the
+// warnings with the warning dataset.json records for it.
+func TestReportDamagedInput(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("../../testdata/captures/google_ssl.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cut.pcap"), b[:len(b)-100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(dir, "m.toml")
+	os.WriteFile(manifest, []byte("[dataset]\nname = \"damaged\"\n[[input]]\npath = \"cut.pcap\"\n[output]\npath = \"ds\"\n"), 0o644)
+	ds := build(t, manifest)
+	prov, err := pipeline.ReadProvenance(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prov.Inputs[0].Warnings) == 0 {
+		t.Fatal("a capture cut mid-packet raised no warning")
+	}
+	page, err := report.Render(ds, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("input <code>cut.pcap</code> raised %d damage warning(s): %s", len(prov.Inputs[0].Warnings), prov.Inputs[0].Warnings[0])
+	if !strings.Contains(string(page), want) {
+		t.Errorf("warnings lack %q", want)
+	}
 }
