@@ -7,7 +7,8 @@ test: test-go test-python
 test-go:
 	go test ./...
 
-# Filled in by the Python API (issue #10): installs ./python and runs pytest.
+# The Python package (issue #10): python/Makefile builds the Go command from
+# this checkout and runs pytest over python/tests (NFStream 6.6.0 as oracle).
 test-python:
 	@if [ -d python/tests ]; then $(MAKE) -s -C python test; else echo "no python/tests yet"; fi
 

@@ -37,7 +37,10 @@ def list_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _infer_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
-    arr = pc.if_else(pc.is_in(arr, value_set=_NA), pa.scalar(None, pa.string()), arr)
+    na = pc.is_in(arr, value_set=_NA)
+    if pc.any(na).as_py():  # copy only the columns that hold such spellings
+        arr = pc.if_else(na, pa.scalar(None, pa.string()), arr)
+    del na
     valid = len(arr) - arr.null_count
     if valid == 0:
         return pa.chunked_array([pa.nulls(len(arr), pa.float64())])

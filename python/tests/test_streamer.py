@@ -96,11 +96,18 @@ def test_iteration_equals_nfstream(nfstream):
 def test_iteration_streams_and_stops_early(tmp_path):
     # A capture listed many times is one long capture; stopping after the
     # first flow must end the Go process without reading the rest.
+    # Its flows (megabytes of batches) exceed a pipe's buffer, so while the
+    # first flow is in our hands the Go meter must still be running.
+    psutil = pytest.importorskip("psutil")
     files = [str(STEAM)] * 200
     it = iter(nfdataset.NFStreamer(source=files, idle_timeout=0))
     first = next(it)
     assert first.id == 0
+    meters = [c for c in psutil.Process().children() if "frames" in c.cmdline()]
+    assert len(meters) == 1 and meters[0].is_running()
     it.close()
+    meters[0].wait(timeout=10)
+    assert not meters[0].is_running() or meters[0].status() == psutil.STATUS_ZOMBIE
     assert len(nfdataset.NFStreamer(source=str(STEAM), max_nflows=3).to_pandas()) == 3
 
 
