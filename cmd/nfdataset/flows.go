@@ -55,6 +55,7 @@ type flowsOptions struct {
 	systemPollMs        int64
 	systemMatch         string
 	sources             []string
+	anonymize           anonFlags
 }
 
 func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
@@ -88,6 +89,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&o.systemPollMs, "system-visibility-poll-ms", 100, "process table poll interval, ms")
 	fs.StringVar(&o.systemMatch, "system-visibility-match", "nfstream", "how flows match sockets: nfstream (ports, protocol and 2-character address prefixes, NFStream's key) or exact")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
+	o.anonymize.register(fs)
 	fs.Var(&o.plugins, "plugin", "add a plugin: NAME or NAME:key=value,key=value (repeatable)")
 	return fs
 }
@@ -230,6 +232,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := o.validate(); err != nil {
 		return err
 	}
+	if err := o.anonymize.prepare(); err != nil {
+		return err
+	}
 	if usesPyBridge(o.plugins) {
 		registerPyBridge()
 	}
@@ -305,6 +310,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sink, err := o.newSink()
 	if err != nil {
+		return err
+	}
+	if sink, err = o.anonymize.wrap(sink); err != nil {
 		return err
 	}
 
