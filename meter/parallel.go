@@ -107,6 +107,9 @@ type Sequencer struct {
 	cmd     Command
 
 	Processed, Ignored uint64
+	// PerWorker counts the packets sent to each worker (the meters'
+	// processing balance).
+	PerWorker []uint64
 }
 
 // NewSequencer returns a sequencer sending commands to out.
@@ -114,7 +117,7 @@ func NewSequencer(cfg SequencerConfig, out func(worker int, c *Command)) *Sequen
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
 	}
-	return &Sequencer{cfg: cfg, flows: make(map[Key]*shadow, 1024), out: out}
+	return &Sequencer{cfg: cfg, flows: make(map[Key]*shadow, 1024), out: out, PerWorker: make([]uint64, cfg.Workers)}
 }
 
 // Emitted is the number of flows emitted so far.
@@ -191,6 +194,7 @@ func (s *Sequencer) send(sh *shadow, op uint8, p *Packet) {
 	if s.cfg.BytesPackets >= 0 && int(sh.packets) > s.cfg.BytesPackets {
 		c.Pkt.IPPacket = nil
 	}
+	s.PerWorker[sh.worker]++
 	s.out(sh.worker, c)
 }
 

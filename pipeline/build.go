@@ -33,6 +33,10 @@ type BuildOptions struct {
 	Progress *Progress
 	// Warn receives damaged-capture warnings as they happen.
 	Warn func(job string, err error)
+	// Report receives live inputs' performance reports (performance_report
+	// > 0), ReportJSON every live input's reports as JSON lines (every
+	// performance_report seconds, or every second when that is 0).
+	Report, ReportJSON io.Writer
 	// Stop, when done, ends live captures as their stop conditions do:
 	// open flows expire and the dataset is finished (the first SIGINT).
 	// Cancelling Build's context instead aborts (the second). Nil: live
@@ -129,6 +133,7 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 	prog.start(p, todo)
 	sum := &Summary{Dir: p.OutDir, Jobs: len(p.Jobs), Computed: len(todo), Cached: len(p.Jobs) - len(todo)}
 	if p.hasLive() {
+		p.reportText, p.reportJSON = opts.Report, opts.ReportJSON
 		return p.buildLive(ctx, opts, prog, sum, start)
 	}
 	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
@@ -298,9 +303,24 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			}
 		},
 	}
+	var rep *Reporter
+	if l := job.Input.Live; l != nil && (l.PerformanceReport > 0 || p.reportJSON != nil) {
+		var text io.Writer
+		if l.PerformanceReport > 0 {
+			text = p.reportText
+		}
+		rep = NewReporter(job.Name, l.Interface, live.src, time.Duration(l.PerformanceReport)*time.Second, text, p.reportJSON)
+		j.OnTick = rep.OnTick
+	}
 	res, err := j.Run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", job.Name, err)
+	}
+	if rep != nil {
+		rep.Write(stages.TickStats{Result: res, Processed: res.Frames - res.Filtered - res.Ignored})
+		if rep.Err != nil {
+			return nil, fmt.Errorf("--report-json: %w", rep.Err)
+		}
 	}
 	meta := &jobMeta{Cache: cacheVersion, Key: job.Key, Columns: columnInfos(schema), Records: res.Flows, Warnings: warnings,
 		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}

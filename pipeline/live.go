@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"os"
@@ -29,6 +31,9 @@ type LiveInput struct {
 	Promiscuous      bool  // promiscuous_mode
 	SnapshotLength   int64 // snapshot_length; 0: [streamer].snapshot_length
 	SocketBufferSize int64 // socket_buffer_size, bytes; 0: the default ring
+	// PerformanceReport (performance_report) prints the report every so
+	// many seconds on stderr; 0: none.
+	PerformanceReport int64
 }
 
 // LiveTick is how often a live input's meter checks idle and active
@@ -40,7 +45,7 @@ const LiveTick = time.Second
 // interface may not use them.
 func decodeLive(t *table, in *Input) {
 	iface := t.str("interface", "")
-	liveKeys := []string{"duration", "packets", "flows", "promiscuous_mode", "snapshot_length", "socket_buffer_size"}
+	liveKeys := []string{"duration", "packets", "flows", "promiscuous_mode", "snapshot_length", "socket_buffer_size", "performance_report"}
 	if iface == "" {
 		for _, k := range liveKeys {
 			if _, ok := t.get(k); ok {
@@ -65,6 +70,7 @@ func decodeLive(t *table, in *Input) {
 	l.Promiscuous = t.boolean("promiscuous_mode", true)
 	l.SnapshotLength = t.integer("snapshot_length", 0, 1, math.MaxInt32)
 	l.SocketBufferSize = t.integer("socket_buffer_size", 0, 0, math.MaxInt32)
+	l.PerformanceReport = t.integer("performance_report", 0, 0, math.MaxInt32)
 	if in.Path != "" || len(in.Files) > 0 {
 		t.d.errorf(t.key("interface"), "give interface or path/files, not both")
 	}
@@ -120,8 +126,12 @@ func (l *LiveInput) describe(st StreamerParams) string {
 	if l.SocketBufferSize > 0 {
 		buf = fmt.Sprintf("%d-byte ring", l.SocketBufferSize)
 	}
-	return fmt.Sprintf("live capture on %s (AF_PACKET, %s, snapshot %d bytes, %s, %s); stops %s; timeouts also checked every %s without packets; never cached",
-		l.Interface, promisc, l.snapLen(st), buf, filter, stop, LiveTick)
+	report := ""
+	if l.PerformanceReport > 0 {
+		report = fmt.Sprintf("; performance report every %ds", l.PerformanceReport)
+	}
+	return fmt.Sprintf("live capture on %s (AF_PACKET, %s, snapshot %d bytes, %s, %s); stops %s; timeouts also checked every %s without packets%s; never cached",
+		l.Interface, promisc, l.snapLen(st), buf, filter, stop, LiveTick, report)
 }
 
 func (l *LiveInput) snapLen(st StreamerParams) int64 {
@@ -294,4 +304,72 @@ func decodeRotateInterval(t *table, inputs []Input) time.Duration {
 	}
 	t.d.errorf(t.key("rotate_interval"), "needs a live input (interface = \"…\"): datasets from files are cut by rows_per_file only")
 	return 0
+}
+
+// PerfReport is one performance report: NFStreamer's performance_report
+// fields, plus the interface's own drops.
+type PerfReport struct {
+	Input                          string   `json:"input,omitempty"`
+	Time                           string   `json:"time"`
+	FlowsExpired                   int64    `json:"flows_expired"`
+	PacketsProcessed               uint64   `json:"packets_processed"`
+	PacketsIgnored                 uint64   `json:"packets_ignored"`
+	PacketsDroppedFilteredByKernel uint64   `json:"packets_dropped_filtered_by_kernel"`
+	PacketsDroppedByInterface      uint64   `json:"packets_dropped_by_interface"`
+	MetersPacketsProcessingBalance []uint64 `json:"meters_packets_processing_balance"`
+}
+
+// Reporter prints a live job's performance report every Every: one JSON
+// object per line on Text (NFStream prints the same object) and on JSON.
+// Either writer may be nil. Its OnTick goes in stages.Job.OnTick, so the
+// report comes at the first tick at or after each period.
+type Reporter struct {
+	Input string
+	Every time.Duration
+	Text  io.Writer
+	JSON  io.Writer
+
+	src   stages.Source
+	iface string
+	rx0   uint64
+	last  time.Time
+	Err   error // the first write error to JSON
+}
+
+// NewReporter reports on src, a live capture of iface.
+func NewReporter(input, iface string, src stages.Source, every time.Duration, text, jsonl io.Writer) *Reporter {
+	if every <= 0 {
+		every = LiveTick
+	}
+	return &Reporter{Input: input, Every: every, Text: text, JSON: jsonl, src: src, iface: iface, rx0: rxDropped(iface), last: time.Now()}
+}
+
+// OnTick reports when a period is over.
+func (r *Reporter) OnTick(ts stages.TickStats) {
+	if now := time.Now(); now.Sub(r.last) >= r.Every {
+		r.last = now
+		r.Write(ts)
+	}
+}
+
+// Write reports ts now.
+func (r *Reporter) Write(ts stages.TickStats) {
+	rep := PerfReport{Input: r.Input, Time: time.Now().UTC().Format(time.RFC3339Nano), FlowsExpired: ts.Flows,
+		PacketsProcessed: ts.Processed, PacketsIgnored: ts.Ignored, MetersPacketsProcessingBalance: ts.Balance}
+	if ls, ok := r.src.(stages.LiveStats); ok {
+		_, rep.PacketsDroppedFilteredByKernel = ls.Stats()
+	}
+	if d := rxDropped(r.iface); d >= r.rx0 {
+		rep.PacketsDroppedByInterface = d - r.rx0
+	}
+	b, _ := json.Marshal(rep)
+	b = append(b, '\n')
+	if r.Text != nil {
+		r.Text.Write(b)
+	}
+	if r.JSON != nil {
+		if _, err := r.JSON.Write(b); err != nil && r.Err == nil {
+			r.Err = err
+		}
+	}
 }

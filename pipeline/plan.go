@@ -34,6 +34,8 @@ type Plan struct {
 	Requests []features.Request
 
 	digests *digestCache
+	// Where live jobs send their performance reports (BuildOptions).
+	reportText, reportJSON io.Writer
 }
 
 // Job meters one input into the cache.

@@ -74,6 +74,18 @@ type Job struct {
 	// FlushOnTick flushes a Flusher sink after every wall-clock tick
 	// (live capture), so that flows reach a pipe as they expire.
 	FlushOnTick bool
+	// OnTick, when set, receives the job's counters on every wall-clock
+	// tick, on the job's goroutine (the performance report).
+	OnTick func(TickStats)
+}
+
+// TickStats is a job's progress at a tick.
+type TickStats struct {
+	Result
+	// Processed counts frames the meter decoded; Balance splits them over
+	// the meters (one entry per meter).
+	Processed uint64
+	Balance   []uint64
 }
 
 // Result summarises a finished job.
@@ -129,6 +141,11 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 			m.Tick(fr.TimeMs)
 			if sinkErr == nil {
 				sinkErr = j.sinkTick()
+			}
+			if j.OnTick != nil {
+				r := res
+				r.Flows = id
+				j.OnTick(TickStats{Result: r, Processed: m.Processed, Balance: []uint64{m.Processed}})
 			}
 			return true, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
 		}

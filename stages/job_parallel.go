@@ -3,6 +3,7 @@ package stages
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/sourcegraph/conc"
@@ -188,6 +189,11 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 				}
 			}
 			results <- nil // the merger passes the tick on to the sink
+			if j.OnTick != nil {
+				r := res
+				r.Flows = seq.Emitted()
+				j.OnTick(TickStats{Result: r, Processed: seq.Processed, Balance: slices.Clone(seq.PerWorker)})
+			}
 			return true, seq.Done()
 		}
 		return seq.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()), seq.Done()

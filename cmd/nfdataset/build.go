@@ -55,6 +55,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	jobs := fs.Int("jobs", 0, "jobs run at once (0: one per core); the dataset is the same for any value")
 	output := fs.String("output", "", "dataset directory, instead of the manifest's [output].path")
 	force := fs.Bool("force", false, "recompute every job, ignoring the cache")
+	reportJSON := fs.String("report-json", "", "live inputs: write their performance reports to this file as JSON lines")
 	sf := addShardFlags(fs)
 	pos, err := parseCommand(fs, args, 1, "one MANIFEST")
 	if errors.Is(err, flag.ErrHelp) {
@@ -91,6 +92,15 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		},
 	}
 	buildCtx := ctx
+	opts.Report = stderr
+	if *reportJSON != "" {
+		f, err := os.Create(*reportJSON)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		opts.ReportJSON = f
+	}
 	if hasLive(plan) {
 		var abort context.Context
 		var release func()

@@ -50,6 +50,8 @@ type flowsOptions struct {
 	socketBufferSize    int64
 	duration            time.Duration
 	maxPackets          uint64
+	performanceReport   int64
+	reportJSON          string
 	live                bool
 	systemVisibility    int64
 	systemPollMs        int64
@@ -85,6 +87,8 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&o.socketBufferSize, "socket-buffer-size", 0, "live capture: capture buffer in bytes (0: default), 0…2147483647")
 	fs.DurationVar(&o.duration, "duration", 0, "live capture: stop after this long, e.g. 30s (0: until interrupted)")
 	fs.Uint64Var(&o.maxPackets, "packets", 0, "live capture: stop after this many frames (0: no limit)")
+	fs.Int64Var(&o.performanceReport, "performance-report", 0, "live capture: print NFStream's performance report every S seconds on stderr (0: none)")
+	fs.StringVar(&o.reportJSON, "report-json", "", "live capture: also write the performance reports to this file as JSON lines")
 	fs.Int64Var(&o.systemVisibility, "system-visibility-mode", 0, "1: add system_process_pid/system_process_name (live capture; for one file it is reset to 0)")
 	fs.Int64Var(&o.systemPollMs, "system-visibility-poll-ms", 100, "process table poll interval, ms")
 	fs.StringVar(&o.systemMatch, "system-visibility-match", "nfstream", "how flows match sockets: nfstream (ports, protocol and 2-character address prefixes, NFStream's key) or exact")
@@ -132,6 +136,8 @@ func (o *flowsOptions) validate() error {
 		return usagef("invalid --n-meters %d: must be ≥ 0", o.nMeters)
 	case o.maxNFlows < 0:
 		return usagef("invalid --max-nflows %d: must be ≥ 0", o.maxNFlows)
+	case o.performanceReport < 0:
+		return usagef("invalid --performance-report %d: must be ≥ 0 seconds", o.performanceReport)
 	}
 	if _, err := stages.FormatExtension(o.format); err != nil && o.format != framesFormat {
 		return usagef("invalid --format: %v", err)
@@ -334,6 +340,12 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		OnWarning: func(err error) {
 			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
 		},
+	}
+	if o.live && (o.performanceReport > 0 || o.reportJSON != "") {
+		if err := startFlowsReport(&o, job, src, stderr); err != nil {
+			sink.Abort()
+			return err
+		}
 	}
 	runCtx := ctx
 	if o.live {

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"io"
+	"os"
+	"time"
+
 	"github.com/nfdataset/nfdataset/features"
 	"github.com/nfdataset/nfdataset/pipeline"
 	"github.com/nfdataset/nfdataset/stages"
@@ -40,4 +44,23 @@ func (o *flowsOptions) newSink() (stages.Sink, error) {
 		return nil, err
 	}
 	return stages.NewFramesSink(out, o.frameRows), nil
+}
+
+// startFlowsReport sets up --performance-report and --report-json for a
+// live capture; the JSON file is closed when the process ends.
+func startFlowsReport(o *flowsOptions, job *stages.Job, src stages.Source, stderr io.Writer) error {
+	var text, jsonl io.Writer
+	if o.performanceReport > 0 {
+		text = stderr
+	}
+	if o.reportJSON != "" {
+		f, err := os.Create(o.reportJSON)
+		if err != nil {
+			return err
+		}
+		jsonl = f
+	}
+	rep := pipeline.NewReporter("", o.sources[0], src, time.Duration(o.performanceReport)*time.Second, text, jsonl)
+	job.OnTick = rep.OnTick
+	return nil
 }

@@ -390,6 +390,7 @@ name = "veth"
 interface = %q
 name = "veth"
 duration = "4s"
+performance_report = 1
 
 [streamer]
 n_meters = %d
@@ -402,7 +403,8 @@ format = "csv"
 			if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cmd := nfdatasetIn(v.nsA, "build", manifest)
+			reports := filepath.Join(dir, "reports.jsonl")
+			cmd := nfdatasetIn(v.nsA, "build", "--report-json", reports, manifest)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
@@ -447,6 +449,7 @@ format = "csv"
 			if err := json.Unmarshal(b, &prov); err != nil {
 				t.Fatal(err)
 			}
+			checkReports(t, reports, stderr.String(), int64(len(want)), uint64(len(pkts)))
 			live := prov.Inputs[0].Stats.Live
 			if live.Interface != v.ifA || live.EndedBy != "duration" || live.KernelDropped != 0 ||
 				live.Received != prov.Inputs[0].Stats.Frames || prov.Inputs[0].Stats.Frames != uint64(len(pkts)) {
@@ -687,5 +690,50 @@ func TestLiveTcpreplay(t *testing.T) {
 	}
 	if d := cmp.Diff(wantFlows, gotFlows); d != "" {
 		t.Errorf("flows (-file +live):\n%s", d)
+	}
+}
+
+// checkReports reads the performance reports: one per second while the
+// capture ran, each per-meter balance adding up to the packets processed,
+// counters that never go back, and a last report with every flow and
+// packet sent; the same JSON objects went to stderr.
+func checkReports(t *testing.T, path, stderr string, flows int64, packets uint64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("%d reports in 4 s of capture, want one a second and a last one:\n%s", len(lines), b)
+	}
+	var prev pipeline.PerfReport
+	for i, line := range lines {
+		var r pipeline.PerfReport
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("report %d: %v", i, err)
+		}
+		if r.FlowsExpired < prev.FlowsExpired || r.PacketsProcessed < prev.PacketsProcessed {
+			t.Errorf("report %d goes back: %+v after %+v", i, r, prev)
+		}
+		if i < len(lines)-1 {
+			var sum uint64
+			for _, n := range r.MetersPacketsProcessingBalance {
+				sum += n
+			}
+			if sum != r.PacketsProcessed || len(r.MetersPacketsProcessingBalance) == 0 {
+				t.Errorf("report %d: balance %v does not add up to %d", i, r.MetersPacketsProcessingBalance, r.PacketsProcessed)
+			}
+			if !strings.Contains(stderr, line) {
+				t.Errorf("report %d not on stderr", i)
+			}
+		}
+		if r.PacketsDroppedFilteredByKernel != 0 {
+			t.Errorf("report %d: kernel drops %d", i, r.PacketsDroppedFilteredByKernel)
+		}
+		prev = r
+	}
+	if prev.FlowsExpired != flows || prev.PacketsProcessed != packets || prev.PacketsIgnored != 0 {
+		t.Errorf("last report %+v, want %d flows and %d packets", prev, flows, packets)
 	}
 }
