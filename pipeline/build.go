@@ -554,6 +554,9 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		return nil, nil, fmt.Errorf("internal error: wrote %d files, planned %d", got, len(prov.Files))
 	}
 	removeStale(p.OutDir, keep, p.Jobs)
+	// A report of the previous build (pipeline/report's default name)
+	// would describe other rows: it goes with the old parts.
+	os.Remove(filepath.Join(p.OutDir, "report.html"))
 	if err := writeMetadataFiles(p.OutDir, m, prov, outSchema, ls); err != nil {
 		return nil, nil, err
 	}

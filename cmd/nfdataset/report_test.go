@@ -40,4 +40,11 @@ func TestReportCommand(t *testing.T) {
 	if code, _, _ := runCLI(t, "verify", out); code != 0 {
 		t.Errorf("verify with report.html in the dataset: exit %d", code)
 	}
+	// A new build takes the old report away: it described other rows.
+	if code, _, stderr := runCLI(t, "build", "--force", "--output", out, path); code != 0 {
+		t.Fatalf("rebuild: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err == nil {
+		t.Error("report.html of the previous build survived a rebuild")
+	}
 }
