@@ -785,3 +785,10 @@ func copyFileAtomic(src, dst string) error {
 	}
 	return nil
 }
+
+// OutputDir is the dataset directory MakePlan would use (override is
+// --output), found without planning: deploy files name it.
+func (m *Manifest) OutputDir(override string) (string, error) {
+	out, _, err := m.outputDir(override, os.LookupEnv)
+	return out, err
+}
