@@ -60,6 +60,193 @@ func (t tally) ratio() float64 {
 	return float64(t.ok) / float64(t.n)
 }
 
+// dpiCapture names one capture of a corpus and the CSV files holding
+// NFStream's verdict columns (app) and its metadata columns (meta); in the
+// nDPI corpus both are the same complete CSV.
+type dpiCapture struct {
+	name, pcap, app, meta string
+}
+
+// dpiReport is the agreement of one corpus run.
+type dpiReport struct {
+	pooled, verdict, metaAll tally
+	perCapture               float64 // average of the per-capture ratios
+	nCaptures                int
+	meta                     map[string]*tally
+	extra                    int // metadata we report where NFStream has none
+	misses                   map[string]int
+	byProto                  map[string]*tally         // NFStream's application_name → agreement
+	confusion                map[string]map[string]int // NFStream's name → our name → flows
+	captures                 []captureTally
+}
+
+type captureTally struct {
+	name       string
+	app, meta  tally
+	flowsWrong bool
+}
+
+// measureDPI runs every capture and compares our DPI columns with NFStream's.
+func measureDPI(t *testing.T, caps []dpiCapture) *dpiReport {
+	t.Helper()
+	r := &dpiReport{meta: map[string]*tally{}, misses: map[string]int{},
+		byProto: map[string]*tally{}, confusion: map[string]map[string]int{}}
+	for _, c := range metaColumns {
+		r.meta[c] = &tally{}
+	}
+	for _, c := range caps {
+		hdr, want := dpiReadCSV(t, c.app)
+		got := runDPI(t, c.pcap)
+		ct := captureTally{name: c.name}
+		if len(got.Records) != len(want) {
+			t.Errorf("%s: %d flows, want %d", c.name, len(got.Records), len(want))
+			ct.flowsWrong = true
+		}
+		ai := got.Schema.Index("application_name")
+		for i := 0; i < min(len(want), len(got.Records)); i++ {
+			w := want[i][hdr["application_name"]]
+			g := got.Records[i][ai].Str
+			ct.app.n++
+			pt := r.byProto[w]
+			if pt == nil {
+				pt = &tally{}
+				r.byProto[w] = pt
+			}
+			pt.n++
+			if g == w {
+				ct.app.ok++
+				pt.ok++
+			} else {
+				r.misses[w+" ← "+g]++
+				if r.confusion[w] == nil {
+					r.confusion[w] = map[string]int{}
+				}
+				r.confusion[w][g]++
+			}
+			// The other verdict columns, reported but not gated.
+			wt := strings.Join([]string{want[i][hdr["application_category_name"]], want[i][hdr["application_is_guessed"]], want[i][hdr["application_confidence"]]}, "/")
+			rec := got.Records[i]
+			gt := fmt.Sprintf("%s/%d/%d", rec[got.Schema.Index("application_category_name")].Str,
+				rec[got.Schema.Index("application_is_guessed")].Int, rec[got.Schema.Index("application_confidence")].Int)
+			r.verdict.n++
+			if wt == gt {
+				r.verdict.ok++
+			} else if g == w {
+				r.misses["[category/guessed/confidence of "+w+"] "+wt+" ← "+gt]++
+			}
+		}
+		r.pooled.ok += ct.app.ok
+		r.pooled.n += ct.app.n
+		if ct.app.n > 0 {
+			r.perCapture += ct.app.ratio()
+			r.nCaptures++
+		}
+		gh, grows := dpiReadCSV(t, c.meta)
+		for i := 0; i < min(len(grows), len(got.Records)); i++ {
+			for _, col := range metaColumns {
+				w := grows[i][gh[col]]
+				g := got.Records[i][got.Schema.Index(col)].Str
+				if w == "" {
+					if g != "" {
+						r.extra++
+						r.misses[fmt.Sprintf("[%s] (empty) ← %.40s", col, g)]++
+					}
+					continue
+				}
+				r.meta[col].n++
+				r.metaAll.n++
+				ct.meta.n++
+				if g == w {
+					r.meta[col].ok++
+					r.metaAll.ok++
+					ct.meta.ok++
+				} else {
+					r.misses[fmt.Sprintf("[%s] %.40s ← %.40s", col, w, g)]++
+				}
+			}
+		}
+		r.captures = append(r.captures, ct)
+	}
+	if r.nCaptures > 0 {
+		r.perCapture /= float64(r.nCaptures)
+	}
+	return r
+}
+
+type countedName struct {
+	what string
+	n    int
+}
+
+// sortedCounts orders a count map by count, largest first, then by name.
+func sortedCounts(m map[string]int) []countedName {
+	var ms []countedName
+	for k, v := range m {
+		ms = append(ms, countedName{k, v})
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].n != ms[j].n {
+			return ms[i].n > ms[j].n
+		}
+		return ms[i].what < ms[j].what
+	})
+	return ms
+}
+
+// log prints the per-capture table (captures below 100%), the per-protocol
+// confusion (protocols with a miss: what we said instead), the largest
+// disagreements and the totals.
+func (r *dpiReport) log(t *testing.T) {
+	t.Helper()
+	t.Logf("per capture (below 100%% only): application_name, metadata")
+	for _, c := range r.captures {
+		if c.app.ratio() < 1 || c.meta.ratio() < 1 || c.flowsWrong {
+			t.Logf("  %-50s %4d/%4d %6.2f%%   meta %4d/%4d", c.name, c.app.ok, c.app.n, 100*c.app.ratio(), c.meta.ok, c.meta.n)
+		}
+	}
+	t.Logf("per protocol (NFStream's application_name with a miss): agreed/flows, then ours instead")
+	protos := map[string]int{}
+	for p, pt := range r.byProto {
+		if pt.ok < pt.n {
+			protos[p] = pt.n - pt.ok
+		}
+	}
+	for _, p := range sortedCounts(protos) {
+		pt := r.byProto[p.what]
+		var inst []string
+		for _, o := range sortedCounts(r.confusion[p.what]) {
+			inst = append(inst, fmt.Sprintf("%s×%d", o.what, o.n))
+		}
+		t.Logf("  %-32s %4d/%4d  %s", p.what, pt.ok, pt.n, strings.Join(inst, " "))
+	}
+	t.Logf("largest disagreements (expected ← ours, count):")
+	ms := sortedCounts(r.misses)
+	for i := 0; i < len(ms) && i < maxMisses(); i++ {
+		t.Logf("  %4d  %s", ms[i].n, ms[i].what)
+	}
+	t.Logf("application_name: %d/%d = %.2f%% pooled, %.2f%% per-capture average over %d captures",
+		r.pooled.ok, r.pooled.n, 100*r.pooled.ratio(), 100*r.perCapture, r.nCaptures)
+	t.Logf("category/is_guessed/confidence: %d/%d = %.2f%% (not gated)", r.verdict.ok, r.verdict.n, 100*r.verdict.ratio())
+	for _, c := range metaColumns {
+		t.Logf("%-22s %5d/%5d = %.2f%%", c, r.meta[c].ok, r.meta[c].n, 100*r.meta[c].ratio())
+	}
+	t.Logf("metadata pooled: %d/%d = %.2f%%; values where NFStream has none: %d", r.metaAll.ok, r.metaAll.n, 100*r.metaAll.ratio(), r.extra)
+}
+
+// gate fails the test below the given floors.
+func (r *dpiReport) gate(t *testing.T, pooled, perCapture, meta float64) {
+	t.Helper()
+	if r.pooled.ratio() < pooled {
+		t.Errorf("application_name pooled agreement %.2f%% < %.2f%%", 100*r.pooled.ratio(), 100*pooled)
+	}
+	if r.perCapture < perCapture {
+		t.Errorf("application_name per-capture agreement %.2f%% < %.2f%%", 100*r.perCapture, 100*perCapture)
+	}
+	if r.metaAll.ratio() < meta {
+		t.Errorf("metadata pooled agreement %.2f%% < %.2f%%", 100*r.metaAll.ratio(), 100*meta)
+	}
+}
+
 func TestDPICorpusAgreement(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped in -short mode")
@@ -70,115 +257,50 @@ func TestDPICorpusAgreement(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(resDir, "*"))
 	sort.Strings(files)
-	var pooled tally
-	perCapture := 0.0
-	nCaptures := 0
-	meta := map[string]*tally{}
-	for _, c := range metaColumns {
-		meta[c] = &tally{}
-	}
-	var metaAll, verdict tally
-	extra := 0 // metadata we report where NFStream has none
-	misses := map[string]int{}
+	var caps []dpiCapture
 	for _, resFile := range files {
 		name := filepath.Base(resFile)
-		pcap := filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name)
-		hdr, want := dpiReadCSV(t, resFile)
-		got := runDPI(t, pcap)
-		if len(got.Records) != len(want) {
-			t.Errorf("%s: %d flows, want %d", name, len(got.Records), len(want))
-		}
-		ai := got.Schema.Index("application_name")
-		var capt tally
-		for i := 0; i < min(len(want), len(got.Records)); i++ {
-			w := want[i][hdr["application_name"]]
-			g := got.Records[i][ai].Str
-			capt.n++
-			if g == w {
-				capt.ok++
-			} else {
-				misses[w+" ← "+g]++
-			}
-			// The other verdict columns, reported but not gated.
-			wt := strings.Join([]string{want[i][hdr["application_category_name"]], want[i][hdr["application_is_guessed"]], want[i][hdr["application_confidence"]]}, "/")
-			r := got.Records[i]
-			gt := fmt.Sprintf("%s/%d/%d", r[got.Schema.Index("application_category_name")].Str,
-				r[got.Schema.Index("application_is_guessed")].Int, r[got.Schema.Index("application_confidence")].Int)
-			verdict.n++
-			if wt == gt {
-				verdict.ok++
-			} else if g == w {
-				misses["[category/guessed/confidence of "+w+"] "+wt+" ← "+gt]++
-			}
-		}
-		pooled.ok += capt.ok
-		pooled.n += capt.n
-		if capt.n > 0 {
-			perCapture += capt.ratio()
-			nCaptures++
-		}
-		// Metadata columns from the full golden output.
-		gh, grows := dpiReadCSV(t, filepath.Join(dpiShared, "spec", "golden", "full", name+".csv"))
-		for i := 0; i < min(len(grows), len(got.Records)); i++ {
-			for _, c := range metaColumns {
-				w := grows[i][gh[c]]
-				g := got.Records[i][got.Schema.Index(c)].Str
-				if w == "" {
-					if g != "" {
-						extra++
-						misses[fmt.Sprintf("[%s] (empty) ← %.40s", c, g)]++
-					}
-					continue
-				}
-				meta[c].n++
-				metaAll.n++
-				if g == w {
-					meta[c].ok++
-					metaAll.ok++
-				} else {
-					misses[fmt.Sprintf("[%s] %.40s ← %.40s", c, w, g)]++
-				}
-			}
-		}
-		if capt.ratio() < 1 {
-			t.Logf("%-55s application_name %4d/%4d", name, capt.ok, capt.n)
-		}
+		caps = append(caps, dpiCapture{name: name,
+			pcap: filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name),
+			app:  resFile,
+			meta: filepath.Join(dpiShared, "spec", "golden", "full", name+".csv")})
 	}
-	type miss struct {
-		what string
-		n    int
+	r := measureDPI(t, caps)
+	r.log(t)
+	r.gate(t, minAppPooled, minAppPerCapture, minMetaPooled)
+}
+
+// Floors of the nDPI-corpus agreement: the measured values less a small
+// margin, raised as agreement improves (issue 15 targets 98% pooled, 97%
+// per capture, 99% metadata).
+const (
+	minNDPIAppPooled     = 0.91
+	minNDPIAppPerCapture = 0.87
+	minNDPIMetaPooled    = 0.95
+)
+
+// TestDPINDPICorpusAgreement measures the DPI columns on the captures of
+// nDPI's test suite (../shared/corpus/ndpi/) against NFStream's complete
+// output for each; DPI_CAPTURE=<file> with DPI_CORPUS=ndpi prints one
+// capture flow by flow (TestDPICaptureDetail).
+func TestDPINDPICorpusAgreement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus run skipped in -short mode")
 	}
-	var ms []miss
-	for k, v := range misses {
-		ms = append(ms, miss{k, v})
+	dir := filepath.Join(dpiShared, "corpus", "ndpi")
+	files, _ := filepath.Glob(filepath.Join(dir, "nfstream", "*.csv"))
+	if len(files) == 0 {
+		t.Skipf("nDPI corpus not found at %s: DPI agreement not measured", dir)
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].n != ms[j].n {
-			return ms[i].n > ms[j].n
-		}
-		return ms[i].what < ms[j].what
-	})
-	t.Logf("largest disagreements (expected ← ours, count):")
-	for i := 0; i < len(ms) && i < maxMisses(); i++ {
-		t.Logf("  %4d  %s", ms[i].n, ms[i].what)
+	sort.Strings(files)
+	var caps []dpiCapture
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".csv")
+		caps = append(caps, dpiCapture{name: name, pcap: filepath.Join(dir, "pcaps", name), app: f, meta: f})
 	}
-	avg := perCapture / float64(max(nCaptures, 1))
-	t.Logf("application_name: %d/%d = %.2f%% pooled, %.2f%% per-capture average over %d captures",
-		pooled.ok, pooled.n, 100*pooled.ratio(), 100*avg, nCaptures)
-	t.Logf("category/is_guessed/confidence: %d/%d = %.2f%% (not gated)", verdict.ok, verdict.n, 100*verdict.ratio())
-	for _, c := range metaColumns {
-		t.Logf("%-22s %5d/%5d = %.2f%%", c, meta[c].ok, meta[c].n, 100*meta[c].ratio())
-	}
-	t.Logf("metadata pooled: %d/%d = %.2f%%; values where NFStream has none: %d", metaAll.ok, metaAll.n, 100*metaAll.ratio(), extra)
-	if pooled.ratio() < minAppPooled {
-		t.Errorf("application_name pooled agreement %.2f%% < %.2f%%", 100*pooled.ratio(), 100*minAppPooled)
-	}
-	if avg < minAppPerCapture {
-		t.Errorf("application_name per-capture agreement %.2f%% < %.2f%%", 100*avg, 100*minAppPerCapture)
-	}
-	if metaAll.ratio() < minMetaPooled {
-		t.Errorf("metadata pooled agreement %.2f%% < %.2f%%", 100*metaAll.ratio(), 100*minMetaPooled)
-	}
+	r := measureDPI(t, caps)
+	r.log(t)
+	r.gate(t, minNDPIAppPooled, minNDPIAppPerCapture, minNDPIMetaPooled)
 }
 
 func runDPI(t *testing.T, pcap string) *dpiSink {
@@ -212,8 +334,14 @@ func TestDPICaptureDetail(t *testing.T) {
 	if name == "" {
 		t.Skip("set DPI_CAPTURE=<capture file name> to print its flows")
 	}
-	gh, grows := dpiReadCSV(t, filepath.Join(dpiShared, "spec", "golden", "full", name+".csv"))
-	got := runDPI(t, filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name))
+	csv := filepath.Join(dpiShared, "spec", "golden", "full", name+".csv")
+	pcap := filepath.Join(dpiShared, "corpus", "nfstream", "pcaps", name)
+	if os.Getenv("DPI_CORPUS") == "ndpi" {
+		csv = filepath.Join(dpiShared, "corpus", "ndpi", "nfstream", name+".csv")
+		pcap = filepath.Join(dpiShared, "corpus", "ndpi", "pcaps", name)
+	}
+	gh, grows := dpiReadCSV(t, csv)
+	got := runDPI(t, pcap)
 	cols := append([]string{"application_name", "application_is_guessed", "application_confidence"}, metaColumns...)
 	for i := 0; i < min(len(grows), len(got.Records)); i++ {
 		w := grows[i]
