@@ -437,6 +437,10 @@ func (p *Plan) newAssembly() (*assembly, error) {
 		return nil, err
 	}
 
+	anonInfo, err := anonymizationInfo(m)
+	if err != nil {
+		return nil, err
+	}
 	manifest, manifestSum := p.resolvedManifest()
 	prov := &Provenance{
 		Format:         FormatName,
@@ -446,8 +450,9 @@ func (p *Plan) newAssembly() (*assembly, error) {
 		ManifestSHA256: manifestSum,
 		FeatureSets:    p.FeatureSets,
 		Labelers:       []LabelerInfo{},
-		Columns:        columnInfos(outSchema),
+		Columns:        columnInfos(stages.AnonymizedSchema(outSchema, m.Output.Anonymize)),
 		RowOrder:       RowOrder,
+		Anonymization:  anonInfo,
 	}
 	return &assembly{ls: ls, der: der, nfeat: len(feat), sel: sel, outSchema: outSchema, cached: cached, labelSchema: labelSchema, prov: prov}, nil
 }
@@ -515,11 +520,19 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 		sink.Abort()
 		return nil, nil, err
 	}
-	if err := sink.Begin(outSchema); err != nil {
+	// Anonymisation happens here, after the cache: cached job results hold
+	// clear values, so a new key needs no new metering.
+	var w stages.Sink = sink
+	if m.Output.Anonymize.Enabled() {
+		if w, err = anonymizingSink(m, sink); err != nil {
+			return fail(err)
+		}
+	}
+	if err := w.Begin(outSchema); err != nil {
 		return fail(err)
 	}
 	for i, job := range p.Jobs {
-		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, ls, nfeat, sel, sink); err != nil {
+		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, ls, nfeat, sel, w); err != nil {
 			return fail(err)
 		}
 	}
@@ -557,7 +570,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	// A report of the previous build (pipeline/report's default name)
 	// would describe other rows: it goes with the old parts.
 	os.Remove(filepath.Join(p.OutDir, "report.html"))
-	if err := writeMetadataFiles(p.OutDir, m, prov, outSchema, ls); err != nil {
+	if err := writeMetadataFiles(p.OutDir, m, prov, stages.AnonymizedSchema(outSchema, m.Output.Anonymize), ls); err != nil {
 		return nil, nil, err
 	}
 	if err := writeFileAtomic(provPath, marshalProvenance(prov)); err != nil {

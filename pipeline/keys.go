@@ -70,6 +70,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "output", Key: "rows_per_file", Type: "integer", Default: "1000000", Doc: "rows per part file (part-00000, part-00001, …); 0 writes one file"},
 	{Table: "output", Key: "rotate_interval", Type: "string", Doc: "live inputs only: also close a part this long (a Go duration, `\"1h\"`) after its first row; an interval without flows writes no part (docs/live.md)"},
 	{Table: "output", Key: "columns", Type: "array of strings", Default: "every column", Doc: "keep only these columns, in this order"},
+	{Table: "output", Key: "anonymize", Type: "table", Doc: "anonymise columns reproducibly: `{ columns = [\"src_ip\", \"dst_ip\"], method = \"keyed-hash\"` (NFStream's BLAKE2b form, 64-byte key) or `\"cryptopan\"` (prefix-preserving IP/MAC, 32-byte key), `key_file = \"…\"` (raw bytes, relative to the manifest) or `key_env = \"VAR\"` (hex), `mac = \"hash-oui\"` or `\"keep-oui\" }`; files only (docs/anonymisation.md)"},
 	{Table: "output", Key: "drop", Type: "array of strings", Default: "[]", Doc: "drop these columns (instead of columns)"},
 }
 

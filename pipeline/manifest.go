@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"github.com/nfdataset/nfdataset/stages/anon"
 	"math"
 	"os"
 	"path/filepath"
@@ -117,6 +118,9 @@ type OutputConfig struct {
 	// RotateInterval (rotate_interval) also closes a part this long after
 	// its first row; live inputs only.
 	RotateInterval time.Duration
+	// Anonymize is [output] anonymize; KeyFile is as written (relative to
+	// the manifest) and the key is read at build time.
+	Anonymize anon.Config
 }
 
 // DefaultRowsPerFile is [output].rows_per_file's default.
@@ -547,6 +551,7 @@ func (m *Manifest) decodeOutput(root *table) {
 		}
 		o.Compression = ""
 	}
+	o.Anonymize = decodeAnonymize(t, m.Inputs)
 	if hasCols && hasDrop {
 		t.d.errorf("output.drop", "give columns or drop, not both")
 	}

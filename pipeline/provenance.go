@@ -50,6 +50,9 @@ type Provenance struct {
 	// captured (its finished parts are listed and valid) and true once it
 	// ended; absent for datasets built from files only.
 	Complete *bool `json:"complete,omitempty"`
+	// Anonymization says which columns were anonymised and how; the key
+	// appears only as a keyed digest.
+	Anonymization *AnonymizationInfo `json:"anonymization,omitempty"`
 }
 
 // MetadataInfo is one of MetadataFiles.

@@ -30,6 +30,23 @@ func AnonymizeSink(inner Sink, cfg anon.Config) (Sink, error) {
 	return s, nil
 }
 
+// AnonymizedSchema is the schema AnonymizeSink hands its sink: with
+// keyed-hash the listed columns become strings. Columns not in schema are
+// left to AnonymizeSink's Begin to report.
+func AnonymizedSchema(schema features.Schema, cfg anon.Config) features.Schema {
+	if !cfg.Enabled() {
+		return schema
+	}
+	out := append(features.Schema(nil), schema...)
+	for _, name := range cfg.Columns {
+		if i := out.Index(name); i >= 0 {
+			out[i].Kind = features.String
+			out[i].Doc = schema[i].Doc + " (anonymised: " + cfg.Method + ")"
+		}
+	}
+	return out
+}
+
 type anonSink struct {
 	inner   Sink
 	cfg     anon.Config
@@ -43,7 +60,6 @@ type anonSink struct {
 }
 
 func (s *anonSink) Begin(schema features.Schema) error {
-	out := append(features.Schema(nil), schema...)
 	for _, name := range s.cfg.Columns {
 		i := schema.Index(name)
 		if i < 0 {
@@ -55,10 +71,8 @@ func (s *anonSink) Begin(schema features.Schema) error {
 		s.cols = append(s.cols, i)
 		s.kinds = append(s.kinds, schema[i].Kind)
 		s.names = append(s.names, name)
-		out[i].Kind = features.String
-		out[i].Doc = schema[i].Doc + " (anonymised: " + s.cfg.Method + ")"
 	}
-	return s.inner.Begin(out)
+	return s.inner.Begin(AnonymizedSchema(schema, s.cfg))
 }
 
 func (s *anonSink) Write(rec features.Record) error {
