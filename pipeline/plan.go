@@ -173,6 +173,16 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 		merr(key, err)
 	} else if err := checkWritable(out); err != nil {
 		merr(key, err)
+	} else if err := checkOutputFolder(out); err != nil {
+		merr(key, err)
+	} else {
+		for _, job := range p.Jobs {
+			for _, f := range job.Files {
+				if inside(out, f.Path) {
+					merr(job.Input.Key, fmt.Errorf("input %s is inside the output folder %s, which the build replaces", f.Path, out))
+				}
+			}
+		}
 	}
 	p.OutDir = out
 	if len(errs) > 0 {
@@ -263,6 +273,10 @@ func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool),
 			return nil, err
 		case info.IsDir():
 			return nil, fmt.Errorf("%s is a directory (use a glob such as %q)", f, filepath.Join(path, "*.pcap"))
+		case !info.Mode().IsRegular():
+			// A FIFO would block validate for ever and could not be read
+			// twice (once for its digest, once to meter it).
+			return nil, fmt.Errorf("%s is not a regular file (%v): a manifest input is hashed, then read; meter a pipe with nfdataset flows", f, info.Mode().Type())
 		}
 	}
 	return paths, nil
@@ -490,4 +504,18 @@ func (p *Plan) cacheKey(job *Job) string {
 	b, _ := json.Marshal(key)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// inside reports whether path is dir or lies under it, after resolving
+// symbolic links of both (a link from elsewhere into the output folder is
+// still inside).
+func inside(dir, path string) bool {
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		path = p
+	}
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -2,11 +2,11 @@ package stages
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -35,20 +35,19 @@ type ByteCounter interface {
 // headers are damaged opens fine: its Source reports a *CorruptError from
 // Next after the frames that could be read.
 func Open(path string) (Source, error) {
-	return openCapture(path)
+	return openCapture(context.Background(), path)
 }
 
-func openCapture(path string) (*captureSource, error) {
-	if path == "-" {
-		return newCaptureSource("-", os.Stdin, nil)
-	}
-	f, err := os.Open(path)
+func openCapture(ctx context.Context, path string) (*captureSource, error) {
+	r, c, err := openInput(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("open capture: %w", err)
 	}
-	src, err := newCaptureSource(path, f, f)
+	src, err := newCaptureSource(path, r, c)
 	if err != nil {
-		f.Close()
+		if c != nil {
+			c.Close()
+		}
 		return nil, err
 	}
 	return src, nil
@@ -188,11 +187,19 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // reopened in turn. A *CorruptError names the damaged file and counts
 // packets within it.
 func OpenFiles(paths []string) (Source, error) {
+	return openFiles(context.Background(), paths)
+}
+
+func openFiles(ctx context.Context, paths []string) (Source, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("open captures: no files given")
 	}
 	if len(paths) == 1 {
-		return Open(paths[0])
+		src, err := openCapture(ctx, paths[0])
+		if err != nil {
+			return nil, err
+		}
+		return src, nil
 	}
 	var first *captureSource
 	for i, path := range paths {
@@ -202,7 +209,7 @@ func OpenFiles(paths []string) (Source, error) {
 			}
 			return nil, errors.New("open captures: standard input cannot be one of several files")
 		}
-		src, err := openCapture(path)
+		src, err := openCapture(ctx, path)
 		if err != nil {
 			if first != nil {
 				first.Close()
@@ -215,11 +222,12 @@ func OpenFiles(paths []string) (Source, error) {
 			src.Close()
 		}
 	}
-	return &fileListSource{paths: paths, current: first}, nil
+	return &fileListSource{ctx: ctx, paths: paths, current: first}, nil
 }
 
 // fileListSource chains the sources of several files.
 type fileListSource struct {
+	ctx   context.Context
 	paths []string
 	index int // of the file being read
 	err   error
@@ -255,7 +263,7 @@ func (m *fileListSource) Next() (Frame, error) {
 			m.err = io.EOF
 			break
 		}
-		src, err := openCapture(m.paths[m.index])
+		src, err := openCapture(m.ctx, m.paths[m.index])
 		if err != nil {
 			m.err = err // the file changed since OpenFiles checked it
 			break

@@ -26,6 +26,7 @@ func parseCommand(fs *flag.FlagSet, args []string, want int, what string) ([]str
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, flag.ErrHelp
 		}
+		suggestFlag(fs, err, fs.Output())
 		return nil, usageError{errSilent} // flag already printed the problem
 	}
 	if len(pos) != want {

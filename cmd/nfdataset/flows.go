@@ -64,7 +64,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("flows", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: nfdataset flows [flags] SOURCE...\n\nSOURCE is a pcap/pcapng file (optionally gzip/zstd/xz compressed), - for standard input,\nor a network interface (live capture, Linux); several files are read one after another\nas one capture.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: nfdataset flows [flags] SOURCE...\n\nSOURCE is a pcap/pcapng file (optionally gzip, zstd, xz or bzip2 compressed), - for standard input,\nor a network interface (live capture, Linux); several files are read one after another\nas one capture.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&o.decodeTunnels, "decode-tunnels", true, "decode GTP-U, CAPWAP and TZSP tunnels (adds tunnel_id)")
@@ -78,7 +78,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&o.spltAnalysis, "splt-analysis", 0, "add the first N packets' direction, size and gap (0 disables), 0…65535")
 	fs.Int64Var(&o.maxNFlows, "max-nflows", 0, "stop after this many flows (0: unlimited)")
 	fs.Int64Var(&o.nMeters, "n-meters", 0, "metering workers (0: one per core); the output is the same for any value")
-	fs.StringVar(&o.format, "format", "csv", "output format: csv, jsonl, parquet or frames (Arrow buffers for the Python package)")
+	fs.StringVar(&o.format, "format", "", "output format: csv, jsonl, parquet or frames (Arrow buffers for the Python package); default: from the -o extension (.csv, .jsonl, .parquet), else csv")
 	fs.IntVar(&o.frameRows, "frame-rows", 0, "records per batch of the frames format (0: 4096); the Python package uses it")
 	fs.StringVar(&o.output, "o", "-", "output file (- for standard output)")
 	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture instead of warning")
@@ -139,9 +139,6 @@ func (o *flowsOptions) validate() error {
 	case o.performanceReport < 0:
 		return usagef("invalid --performance-report %d: must be ≥ 0 seconds", o.performanceReport)
 	}
-	if _, err := stages.FormatExtension(o.format); err != nil && o.format != framesFormat {
-		return usagef("invalid --format: %v", err)
-	}
 	if len(o.sources) == 0 {
 		return usagef("no SOURCE given (a capture file, several files, or - for standard input)")
 	}
@@ -161,6 +158,9 @@ func (o *flowsOptions) validate() error {
 		if s == "-" {
 			continue
 		}
+		if err := refuseOutputIsInput(o.output, s); err != nil {
+			return err
+		}
 		st, err := os.Stat(s)
 		if errors.Is(err, fs.ErrNotExist) && stages.IsInterface(s) {
 			if len(o.sources) > 1 {
@@ -176,7 +176,7 @@ func (o *flowsOptions) validate() error {
 			return usagef("invalid source %q: is a directory", s)
 		}
 	}
-	return nil
+	return o.resolveFormat()
 }
 
 // featureRequests maps NFStreamer's switches onto feature sets.
@@ -194,7 +194,7 @@ func (o *flowsOptions) featureRequests() ([]features.Request, error) {
 	for _, p := range o.plugins {
 		r, err := parsePlugin(p)
 		if err != nil {
-			return nil, usagef("invalid --plugin %q: %v", p, err)
+			return nil, usageError{err}
 		}
 		reqs = append(reqs, r)
 	}
@@ -221,7 +221,8 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return usageError{err}
+		suggestFlag(fset, err, stderr)
+		return usageError{errSilent} // flag already printed the problem
 	}
 	o.sources = srcs
 	if o.cpuProfile != "" {
@@ -276,7 +277,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			err = pipeline.LiveError(o.sources[0], err)
 		}
 	} else {
-		src, err = stages.OpenFiles(o.sources)
+		src, err = stages.OpenFilesContext(ctx, o.sources)
 		if err == nil {
 			src = stages.Prefetch(src)
 		}

@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nfdataset/nfdataset/features"
@@ -62,5 +64,64 @@ func startFlowsReport(o *flowsOptions, job *stages.Job, src stages.Source, stder
 	}
 	rep := pipeline.NewReporter("", o.sources[0], src, time.Duration(o.performanceReport)*time.Second, text, jsonl)
 	job.OnTick = rep.OnTick
+	return nil
+}
+
+// resolveFormat settles --format: given, or inferred from the -o extension,
+// and refuses binary output to a terminal, where it only garbles the screen.
+func (o *flowsOptions) resolveFormat() error {
+	if o.format == "" {
+		f, err := formatFromPath(o.output)
+		if err != nil {
+			return err
+		}
+		o.format = f
+	} else if _, err := stages.FormatExtension(o.format); err != nil && o.format != framesFormat {
+		return usagef("invalid --format: %v", err)
+	}
+	if (o.format == "parquet" || o.format == framesFormat) && o.output == "-" && isTTY(os.Stdout) {
+		return usagef("refusing to write %s (binary) to a terminal: redirect standard output or give -o FILE", o.format)
+	}
+	return nil
+}
+
+// formatFromPath infers the output format of -o PATH without --format.
+func formatFromPath(path string) (string, error) {
+	if path == "-" {
+		return "csv", nil
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return "csv", nil // a device or a pipe: no extension to go by
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	for _, f := range stages.SinkFormats() {
+		if e, err := stages.FormatExtension(f); err == nil && e == ext {
+			return f, nil
+		}
+	}
+	if ext == "" {
+		return "csv", nil
+	}
+	return "", usagef("cannot infer the output format of -o %s from its extension %q: name it .csv, .jsonl or .parquet, or give --format", path, ext)
+}
+
+// refuseOutputIsInput stops flows -o CAPTURE CAPTURE from replacing the
+// capture with its own flows; os.SameFile sees through symbolic and hard
+// links.
+func refuseOutputIsInput(output, input string) error {
+	if output == "-" {
+		return nil
+	}
+	ost, err := os.Stat(output)
+	if err != nil {
+		return nil // not there yet: cannot be an input
+	}
+	ist, err := os.Stat(input)
+	if err != nil {
+		return nil
+	}
+	if os.SameFile(ost, ist) {
+		return usagef("refusing -o %s: it is the input %s (the capture would be overwritten)", output, input)
+	}
 	return nil
 }

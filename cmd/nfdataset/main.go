@@ -65,20 +65,46 @@ func usage(w io.Writer) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		usage(stdout)
+		return 0
+	case "--version", "-version", "-V":
+		if err := printVersion(stdout); err != nil {
+			fmt.Fprintf(stderr, "nfdataset: %v\n", err)
+			return 1
 		}
 		return 0
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "nfdataset: unknown command %q\n", args[0])
+		names := make([]string, 0, len(commands))
+		for n := range commands {
+			names = append(names, n)
+		}
+		fmt.Fprintf(stderr, "nfdataset: unknown command %q", args[0])
+		if c := closest(args[0], names); c != "" {
+			fmt.Fprintf(stderr, "; did you mean %q?", c)
+		}
+		fmt.Fprintln(stderr)
 		usage(stderr)
 		return 2
 	}
-	err := cmd.run(ctx, args[1:], stdout, stderr)
+	errOut := stderr
+	if wantsHelp(args[1:]) {
+		errOut = stdout
+	}
+	err := cmd.run(ctx, args[1:], stdout, errOut)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// A signal, not a failure of the input: say so and use the shell's
+		// convention for death by SIGINT.
+		fmt.Fprintf(stderr, "nfdataset %s: interrupted\n", args[0])
+		return 130
+	}
 	if err != nil && !errors.Is(err, errSilent) {
 		fmt.Fprintf(stderr, "nfdataset %s: %v\n", args[0], err)
 	}
