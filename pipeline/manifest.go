@@ -572,6 +572,14 @@ func (m *Manifest) columns(d *decoder) (features.Schema, error) {
 	if err != nil {
 		return nil, err // reported by decodeLabels
 	}
+	if ex.Schema().Index("application_name") < 0 {
+		for i, t := range m.Labels {
+			if key, ok := labelKeyNeedingDPI(i, t.Data); ok {
+				return nil, &ManifestError{File: m.File, Line: d.lines.line(key), Key: key,
+					Err: fmt.Errorf("needs the dpi feature set, which features.sets does not list (without it application_name and application_category_name do not exist and every flow would get the default label)")}
+			}
+		}
+	}
 	der, err := features.CompileDerived(m.Features.Defs, ex.Schema())
 	if err != nil {
 		key := "features.derived"
