@@ -107,10 +107,6 @@ func cacheValid(out, key string) bool {
 // stay in the cache for the next run.
 func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 	start := time.Now()
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.NumCPU()
-	}
 	prog := opts.Progress
 	if prog == nil {
 		prog = &Progress{}
@@ -136,21 +132,7 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 		p.reportText, p.reportJSON = opts.Report, opts.ReportJSON
 		return p.buildLive(ctx, opts, prog, sum, start)
 	}
-	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
-	for _, job := range todo {
-		pl.Go(func(ctx context.Context) error {
-			err := p.runJob(ctx, opts.Stop, job, prog, opts.Warn, cacheDir(p.OutDir), nil)
-			prog.jobDone(job)
-			return err
-		})
-	}
-	if err := pl.Wait(); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := p.runJobs(ctx, opts, todo, prog, cacheDir(p.OutDir), func(*Job) *splitPart { return nil }); err != nil {
 		return nil, err
 	}
 	prov, files, err := p.assemble(ctx)
@@ -173,6 +155,33 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 // extraSchema is what a cached record holds beyond the feature columns:
 // the always-available counters labelers may read (features.ExtraColumns).
 func extraSchema() features.Schema { return features.ExtraColumns() }
+
+// runJobs runs todo on opts.Jobs goroutines (0: one per core), each job
+// writing into dir; partOf gives the split a job computes (nil: all its
+// flows). The first error cancels the rest; cancellation wins over the
+// errors it causes.
+func (p *Plan) runJobs(ctx context.Context, opts BuildOptions, todo []*Job, prog *Progress, dir string, partOf func(*Job) *splitPart) error {
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
+	for _, job := range todo {
+		part := partOf(job)
+		pl.Go(func(ctx context.Context) error {
+			err := p.runJob(ctx, opts.Stop, job, prog, opts.Warn, dir, part)
+			prog.jobDone(job)
+			return err
+		})
+	}
+	if err := pl.Wait(); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return err
+	}
+	return ctx.Err()
+}
 
 // runJob meters one input into DIR/KEY.{rec,json} (DIR is OUT/.cache/jobs,
 // or a shard's area). With part set, only the flows that part owns are

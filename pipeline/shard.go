@@ -15,14 +15,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/sourcegraph/conc/pool"
 
 	"github.com/nfdataset/nfdataset/features"
 	"github.com/nfdataset/nfdataset/stages"
@@ -214,10 +211,6 @@ func BuildShard(ctx context.Context, p *Plan, opts BuildOptions, s Shard) (*Shar
 			return nil, fmt.Errorf("input %s is a live capture: live inputs cannot be sharded", job.Name)
 		}
 	}
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.NumCPU()
-	}
 	prog := opts.Progress
 	if prog == nil {
 		prog = &Progress{}
@@ -252,25 +245,13 @@ func BuildShard(ctx context.Context, p *Plan, opts BuildOptions, s Shard) (*Shar
 		}
 	}
 	prog.start(p, todo)
-	pl := pool.New().WithMaxGoroutines(jobs).WithContext(ctx).WithCancelOnError().WithFirstError()
-	for _, job := range todo {
-		var part *splitPart
+	partOf := func(job *Job) *splitPart {
 		if owner[job.Index] == -1 {
-			part = &splitPart{index: s.Index, count: s.Count}
+			return &splitPart{index: s.Index, count: s.Count}
 		}
-		pl.Go(func(ctx context.Context) error {
-			err := p.runJob(ctx, opts.Stop, job, prog, opts.Warn, area, part)
-			prog.jobDone(job)
-			return err
-		})
+		return nil
 	}
-	if err := pl.Wait(); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := p.runJobs(ctx, opts, todo, prog, area, partOf); err != nil {
 		return nil, err
 	}
 	abs, err := filepath.Abs(p.Manifest.File)
