@@ -299,14 +299,7 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		Sink:        sink,
 		FlushOnTick: direct != nil,
 		OnWarning: func(err error) {
-			// dataset.json names files by base name only: a warning must
-			// not carry the machine's directories.
-			msg := err.Error()
-			var ce *stages.CorruptError
-			if errors.As(err, &ce) {
-				msg = fmt.Sprintf("%s: packet %d: %v", filepath.Base(ce.File), ce.Packet, ce.Err)
-			}
-			warnings = append(warnings, msg)
+			warnings = append(warnings, cachedWarning(job, err))
 			if warn != nil {
 				warn(job.Name, err)
 			}
@@ -361,6 +354,48 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 	ok = true
 	b, _ := json.MarshalIndent(meta, "", "  ")
 	return meta, writeFileAtomic(filepath.Join(dir, job.Key+".json"), b)
+}
+
+// A cached job result is shared by every input with the same bytes (the
+// key is content only), so the warnings stored in it must not name a file:
+// cachedWarning puts the position of the file in the job in place of its
+// name, and jobWarnings puts the name of the job using the result back.
+// Otherwise dataset.json would name whichever copy was metered last.
+const warnFileMark = "{file:%d}"
+
+func cachedWarning(job *Job, err error) string {
+	var ce *stages.CorruptError
+	if !errors.As(err, &ce) {
+		msg := err.Error()
+		for i, f := range job.Files {
+			msg = strings.ReplaceAll(msg, f.Path, fmt.Sprintf(warnFileMark, i))
+		}
+		return msg
+	}
+	file := filepath.Base(ce.File) // never the machine's directories
+	for i, f := range job.Files {
+		if f.Path == ce.File {
+			file = fmt.Sprintf(warnFileMark, i)
+			break
+		}
+	}
+	return fmt.Sprintf("%s: packet %d: %v", file, ce.Packet, ce.Err)
+}
+
+// jobWarnings is a cached result's warnings as this job's dataset.json
+// states them: naming this job's files, by base name.
+func jobWarnings(job *Job, cached []string) []string {
+	if len(cached) == 0 {
+		return nil
+	}
+	out := make([]string, len(cached))
+	for i, w := range cached {
+		for j := len(job.Files) - 1; j >= 0; j-- { // {file:10} before {file:1}
+			w = strings.ReplaceAll(w, fmt.Sprintf(warnFileMark, j), filepath.Base(job.Files[j].Path))
+		}
+		out[i] = w
+	}
+	return out
 }
 
 // recordSink adapts a recordWriter to stages.Sink.
@@ -483,7 +518,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 			return nil, nil, fmt.Errorf("cache entry of input %s has other columns than this build: run with --force", job.Name)
 		}
 		metas[i] = meta
-		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: meta.Warnings}
+		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: jobWarnings(job, meta.Warnings)}
 		for _, f := range job.Files {
 			info.Files = append(info.Files, FileDigest{Name: filepath.Base(f.Path), Size: f.Size, SHA256: f.SHA256})
 			info.Size += f.Size

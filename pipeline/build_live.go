@@ -114,7 +114,7 @@ func (p *Plan) buildLive(ctx context.Context, opts BuildOptions, prog *Progress,
 			sink.Abort()
 			return nil, err
 		}
-		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: meta.Warnings}
+		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: jobWarnings(job, meta.Warnings)}
 		for _, f := range job.Files {
 			info.Files = append(info.Files, FileDigest{Name: filepath.Base(f.Path), Size: f.Size, SHA256: f.SHA256})
 			info.Size += f.Size

@@ -472,7 +472,7 @@ var devBinary = sync.OnceValue(func() string {
 
 // cacheVersion changes whenever the cached record layout or the meaning of
 // a cache key changes.
-const cacheVersion = 2
+const cacheVersion = 3 // 3: warnings name files by position in the job
 
 // cacheKey covers everything a job's records depend on: the input bytes,
 // the clean-up, the metering parameters and each feature set's identity.
