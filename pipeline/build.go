@@ -119,6 +119,9 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 		return nil, fmt.Errorf("output %s: %w", p.OutDir, err)
 	}
 	defer unlock()
+	// Temporary files of builds killed before us (we hold the lock, so no
+	// live process owns them).
+	removeStrays(p.OutDir)
 	p.digests.save(p.OutDir)
 	var todo []*Job
 	for _, job := range p.Jobs {
@@ -591,6 +594,9 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	// dataset.json marks a complete dataset: take the old one away before
 	// the new parts appear, and write the new one last.
 	provPath := filepath.Join(p.OutDir, ProvenanceFile)
+	if err := beginPublish(p.OutDir); err != nil {
+		return fail(err)
+	}
 	if err := os.Remove(provPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fail(err)
 	}
@@ -620,6 +626,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	if err := writeFileAtomic(provPath, marshalProvenance(prov)); err != nil {
 		return nil, nil, err
 	}
+	endPublish(p.OutDir)
 	return prov, prov.Files, nil
 }
 

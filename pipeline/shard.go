@@ -573,6 +573,7 @@ func Merge(ctx context.Context, out string, opts MergeOptions) (*Summary, error)
 		return nil, fmt.Errorf("output %s: %w", out, err)
 	}
 	defer unlock()
+	removeStrays(out)
 	p.digests.save(out)
 	for i, job := range p.Jobs {
 		if owner[i] >= 0 {

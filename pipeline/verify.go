@@ -39,11 +39,18 @@ func Verify(dir, against string) ([]string, error) {
 }
 
 func verifyOnce(dir, against string) ([]string, *Provenance, error) {
+	interrupted := Interrupted(dir)
 	prov, err := ReadProvenance(filepath.Join(dir, ProvenanceFile))
 	if err != nil {
+		if interrupted != "" {
+			return nil, nil, errors.New(interrupted)
+		}
 		return nil, nil, err
 	}
 	var diffs []string
+	if interrupted != "" {
+		diffs = append(diffs, interrupted)
+	}
 	listed := map[string]bool{}
 	for _, f := range prov.Files {
 		listed[f.Path] = true
@@ -81,6 +88,13 @@ func verifyOnce(dir, against string) ([]string, *Provenance, error) {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "part-") && !listed[e.Name()] && !beingListed(prov, e.Name()) {
 			diffs = append(diffs, fmt.Sprintf("%s: not listed in dataset.json", e.Name()))
+		}
+	}
+	// Temporary files in OUT are a killed build's leftovers, unless a
+	// build (a live capture rewriting dataset.json) is writing them now.
+	if stray := strayFiles(dir); len(stray) > 0 && !lockHeld(dir) {
+		for _, name := range stray {
+			diffs = append(diffs, fmt.Sprintf("%s: stray temporary file left by an interrupted build (the next build removes it)", name))
 		}
 	}
 	var total int64

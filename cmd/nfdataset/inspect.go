@@ -25,9 +25,16 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	interrupted := pipeline.Interrupted(pos[0])
 	p, err := pipeline.ReadProvenance(pos[0])
 	if err != nil {
+		if interrupted != "" {
+			return errors.New(interrupted)
+		}
 		return err
+	}
+	if interrupted != "" {
+		fmt.Fprintf(stdout, "warning   %s\n\n", interrupted)
 	}
 	fmt.Fprintf(stdout, "dataset   %s %s\n", p.Dataset.Name, p.Dataset.Version)
 	if p.Dataset.Description != "" {
