@@ -135,10 +135,17 @@ func Build(ctx context.Context, p *Plan, opts BuildOptions) (*Summary, error) {
 		p.reportText, p.reportJSON = opts.Report, opts.ReportJSON
 		return p.buildLive(ctx, opts, prog, sum, start)
 	}
-	if err := p.runJobs(ctx, opts, todo, prog, cacheDir(p.OutDir), func(*Job) *splitPart { return nil }); err != nil {
-		return nil, err
+	var prov *Provenance
+	var files []FileInfo
+	if len(p.Jobs) == 1 && len(todo) == 1 {
+		prov, files, err = p.buildStreaming(ctx, opts, todo[0], prog)
+	} else {
+		err = p.runJobs(ctx, opts, todo, prog, cacheDir(p.OutDir), func(*Job) *splitPart { return nil })
+		p.digests.save(p.OutDir) // what hashLater jobs learnt
+		if err == nil {
+			prov, files, err = p.assemble(ctx)
+		}
 	}
-	prov, files, err := p.assemble(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -190,15 +197,16 @@ func (p *Plan) runJobs(ctx context.Context, opts BuildOptions, todo []*Job, prog
 // or a shard's area). With part set, only the flows that part owns are
 // written, and their positions in the whole job go to part.idx.
 func (p *Plan) runJob(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error), dir string, part *splitPart) error {
-	_, err := p.runJobTo(ctx, stop, job, prog, warn, dir, part, nil)
+	_, err := p.runJobTo(ctx, stop, job, prog, warn, dir, part, nil, nil)
 	return err
 }
 
 // runJobTo is runJob, or with direct set, a job whose records go to direct
 // instead of the cache (a live build streams them into its rolling
-// dataset); it returns the job's summary.
+// dataset); with tee set, every record also goes to tee as it is written
+// to the cache. It returns the job's summary.
 func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, warn func(string, error), dir string, part *splitPart,
-	direct stages.Sink) (*jobMeta, error) {
+	direct stages.Sink, tee func(features.Record) error) (*jobMeta, error) {
 	m := p.Manifest
 	ex, err := features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
 	if err != nil {
@@ -210,6 +218,8 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 	}
 	streamer := m.Streamer.Stages()
 	var src stages.Source
+	var raw stages.Source // the files' reader, when the input is files
+	var hashes []*readHash
 	var live *liveRun
 	if l := job.Input.Live; l != nil {
 		if stop == nil {
@@ -228,12 +238,22 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		for _, f := range job.Files {
 			paths = append(paths, f.Path)
 		}
-		opened, err := stages.OpenFiles(paths)
+		var opened stages.Source
+		if job.hashLater {
+			hashes = make([]*readHash, len(paths))
+			for i := range hashes {
+				hashes[i] = newReadHash()
+			}
+			opened, err = stages.OpenFilesTee(ctx, paths, func(i int) io.Writer { return hashes[i] })
+		} else {
+			opened, err = stages.OpenFiles(paths)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", job.Name, err)
 		}
-		// Record headers are decoded on another goroutine while this one meters.
-		raw := stages.Prefetch(opened)
+		// Record headers are decoded (and a hashLater job's files hashed)
+		// on another goroutine while this one meters.
+		raw = stages.Prefetch(opened)
 		defer raw.Close()
 		src = raw
 	}
@@ -251,7 +271,11 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 	prog.track(job, src)
 
 	schema := append(append(features.Schema(nil), ex.Schema()...), extraSchema()...)
-	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%s", job.Key, strconv.FormatUint(rand.Uint64(), 36)))
+	tmpName := job.Key
+	if job.hashLater {
+		tmpName = fmt.Sprintf("job%d", job.Index)
+	}
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%s", tmpName, strconv.FormatUint(rand.Uint64(), 36)))
 	ok := false
 	var sink stages.Sink
 	var rw *recordWriter
@@ -279,6 +303,9 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		}
 		defer part.abort()
 		sink = part.sink(rw)
+	}
+	if tee != nil {
+		sink = teeSink{sink, tee}
 	}
 	var warnings []string
 	extras := extraSchema()
@@ -327,6 +354,21 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			return nil, fmt.Errorf("--report-json: %w", rep.Err)
 		}
 	}
+	if job.hashLater {
+		// The reader must be stopped before its hashes are read.
+		raw.Close()
+		for i, h := range hashes {
+			f := &job.Files[i]
+			size, sum, err := h.finish(f.Path)
+			if err != nil {
+				return nil, fmt.Errorf("input %s: %w", job.Name, err)
+			}
+			f.Size, f.SHA256 = size, sum
+			p.digests.store(f.Path, size, sum)
+		}
+		job.Key = p.cacheKey(job)
+		job.hashLater = false
+	}
 	meta := &jobMeta{Cache: cacheVersion, Key: job.Key, Columns: columnInfos(schema), Records: res.Flows, Warnings: warnings,
 		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}
 	if dedup != nil {
@@ -357,6 +399,133 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 	ok = true
 	b, _ := json.MarshalIndent(meta, "", "  ")
 	return meta, writeFileAtomic(filepath.Join(dir, job.Key+".json"), b)
+}
+
+// buildStreaming builds a dataset of one job that must be metered: its
+// records go to the cache and, at the same time, through the labelers to
+// the dataset's parts, instead of being read back from the cache once the
+// job is done. The part files' footers wait for the provenance, which is
+// known only at the end. The bytes are those of assemble.
+func (p *Plan) buildStreaming(ctx context.Context, opts BuildOptions, job *Job, prog *Progress) (*Provenance, []FileInfo, error) {
+	a, err := p.newAssembly()
+	if err != nil {
+		return nil, nil, err
+	}
+	sink, w, err := p.datasetSink(a, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := newRowStream(job.Name, newRowAssembler(job.Name, a.cached, a.labelSchema, a.der, a.ls, a.nfeat, a.sel), w)
+	_, err = p.runJobTo(ctx, opts.Stop, job, prog, opts.Warn, cacheDir(p.OutDir), nil, nil, rows.add)
+	prog.jobDone(job)
+	if rowsErr := rows.close(); rowsErr != nil {
+		err = rowsErr // the cause of the job's errRowStream
+	}
+	p.digests.save(p.OutDir) // what a hashLater job learnt
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr // cancellation wins over the errors it causes
+	}
+	if err != nil {
+		sink.Abort()
+		return nil, nil, err
+	}
+	if _, err := p.inputsProvenance(a); err != nil {
+		sink.Abort()
+		return nil, nil, err
+	}
+	for i, l := range a.ls {
+		a.prov.Labelers[i].Report = l.Report()
+	}
+	sink.SetMetadata(metadataFacts(a.prov))
+	return p.publish(a, sink)
+}
+
+// rowStream turns a job's records into dataset rows on a goroutine of its
+// own, so that labelling, encoding and compressing the dataset overlap
+// metering. Records are handed over in batches; after an error, the rest
+// are dropped and add reports it, which stops the job.
+type rowStream struct {
+	name  string
+	batch []features.Record
+	ch    chan []features.Record
+	done  chan struct{}
+	err   error       // the consumer's, read after done
+	fail  atomic.Bool // set with err, for add
+	n     int         // rows made, on the consumer's side
+	row   func(features.Record) (features.Record, error)
+	out   stages.Sink
+}
+
+const rowStreamBatch = 256
+
+func newRowStream(name string, row func(features.Record) (features.Record, error), out stages.Sink) *rowStream {
+	s := &rowStream{name: name, row: row, out: out, ch: make(chan []features.Record, 4), done: make(chan struct{})}
+	go s.consume()
+	return s
+}
+
+func (s *rowStream) consume() {
+	defer close(s.done)
+	for batch := range s.ch {
+		if s.err != nil {
+			continue
+		}
+		for _, rec := range batch {
+			r, err := s.row(rec)
+			if err == nil {
+				err = s.out.Write(r)
+			} else {
+				err = fmt.Errorf("input %s: flow %d: %w", s.name, s.n, err)
+			}
+			if err != nil {
+				s.err = err
+				s.fail.Store(true)
+				break
+			}
+			s.n++
+		}
+	}
+}
+
+// add takes a record the job also wrote to the cache (it owns its memory).
+func (s *rowStream) add(rec features.Record) error {
+	if s.fail.Load() {
+		return errRowStream
+	}
+	s.batch = append(s.batch, rec)
+	if len(s.batch) == rowStreamBatch {
+		s.ch <- s.batch
+		s.batch = make([]features.Record, 0, rowStreamBatch)
+	}
+	return nil
+}
+
+// close hands over the last records, waits for the rows and returns the
+// first error.
+func (s *rowStream) close() error {
+	if len(s.batch) > 0 {
+		s.ch <- s.batch
+		s.batch = nil
+	}
+	close(s.ch)
+	<-s.done
+	return s.err
+}
+
+// errRowStream stops a job whose rows failed; close returns the cause.
+var errRowStream = errors.New("dataset rows failed")
+
+// teeSink writes every record to a sink and hands it to tee.
+type teeSink struct {
+	stages.Sink
+	tee func(features.Record) error
+}
+
+func (t teeSink) Write(rec features.Record) error {
+	if err := t.Sink.Write(rec); err != nil {
+		return err
+	}
+	return t.tee(rec)
 }
 
 // A cached job result is shared by every input with the same bytes (the
@@ -510,33 +679,11 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ls, der, sel, outSchema, cached, labelSchema, prov := a.ls, a.der, a.sel, a.outSchema, a.cached, a.labelSchema, a.prov
-	metas := make([]*jobMeta, len(p.Jobs))
-	for i, job := range p.Jobs {
-		meta, err := readJobMeta(p.OutDir, job.Key)
-		if err != nil {
-			return nil, nil, fmt.Errorf("cache entry of input %s: %w", job.Name, err)
-		}
-		if !slices.Equal(meta.Columns, columnInfos(cached)) {
-			return nil, nil, fmt.Errorf("cache entry of input %s has other columns than this build: run with --force", job.Name)
-		}
-		metas[i] = meta
-		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: jobWarnings(job, meta.Warnings)}
-		for _, f := range job.Files {
-			info.Files = append(info.Files, FileDigest{Name: filepath.Base(f.Path), Size: f.Size, SHA256: f.SHA256})
-			info.Size += f.Size
-		}
-		prov.Inputs = append(prov.Inputs, info)
-		prov.Rows += meta.Records
+	metas, err := p.inputsProvenance(a)
+	if err != nil {
+		return nil, nil, err
 	}
-	for _, l := range ls {
-		prov.Labelers = append(prov.Labelers, LabelerInfo{Kind: l.Name(), Version: l.Version(), Column: l.Column()})
-	}
-	if len(m.Features.Defs) > 0 {
-		prov.Derived = &DerivedInfo{Columns: derivedColumns(m.Features.Defs), Hash: "sha256:" + der.Hash()}
-	}
-	ext, _ := stages.FormatExtension(m.Output.Format)
-	prov.Files = plannedFiles(prov.Rows, m.Output.RowsPerFile, ext)
+	ls, der, sel, cached, labelSchema, prov := a.ls, a.der, a.sel, a.cached, a.labelSchema, a.prov
 	nfeat := a.nfeat
 	if len(ls) > 0 {
 		// The labelers' reports belong in every file's metadata, but are
@@ -555,44 +702,105 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 			prov.Labelers[i].Report = l.Report()
 		}
 	}
+	sink, w, err := p.datasetSink(a, metadataFacts(prov))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, job := range p.Jobs {
+		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, ls, nfeat, sel, w); err != nil {
+			sink.Abort()
+			return nil, nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		sink.Abort()
+		return nil, nil, err
+	}
+	for i, l := range ls {
+		if got, _ := json.Marshal(l.Report()); string(got) != string(mustJSON(prov.Labelers[i].Report)) {
+			sink.Abort()
+			return nil, nil, fmt.Errorf("internal error: labeler %s reported differently on two passes over the same rows", l.Name())
+		}
+	}
+	return p.publish(a, sink)
+}
 
+// inputsProvenance reads every job's cache entry and states in a.prov what
+// it holds: the inputs with their digests, rows and warnings, the row
+// count, the labelers, the derived columns and the planned part files
+// (labeler reports and file digests come later).
+func (p *Plan) inputsProvenance(a *assembly) ([]*jobMeta, error) {
+	m := p.Manifest
+	prov := a.prov
+	metas := make([]*jobMeta, len(p.Jobs))
+	for i, job := range p.Jobs {
+		meta, err := readJobMeta(p.OutDir, job.Key)
+		if err != nil {
+			return nil, fmt.Errorf("cache entry of input %s: %w", job.Name, err)
+		}
+		if !slices.Equal(meta.Columns, columnInfos(a.cached)) {
+			return nil, fmt.Errorf("cache entry of input %s has other columns than this build: run with --force", job.Name)
+		}
+		metas[i] = meta
+		info := InputInfo{Name: job.Name, Files: []FileDigest{}, Rows: meta.Records, Stats: meta.Stats, Warnings: jobWarnings(job, meta.Warnings)}
+		for _, f := range job.Files {
+			info.Files = append(info.Files, FileDigest{Name: filepath.Base(f.Path), Size: f.Size, SHA256: f.SHA256})
+			info.Size += f.Size
+		}
+		prov.Inputs = append(prov.Inputs, info)
+		prov.Rows += meta.Records
+	}
+	for _, l := range a.ls {
+		prov.Labelers = append(prov.Labelers, LabelerInfo{Kind: l.Name(), Version: l.Version(), Column: l.Column()})
+	}
+	if len(m.Features.Defs) > 0 {
+		prov.Derived = &DerivedInfo{Columns: derivedColumns(m.Features.Defs), Hash: "sha256:" + a.der.Hash()}
+	}
+	ext, _ := stages.FormatExtension(m.Output.Format)
+	prov.Files = plannedFiles(prov.Rows, m.Output.RowsPerFile, ext)
+	return metas, nil
+}
+
+// datasetSink opens the dataset's part files with the given footer
+// metadata (nil: set later, the footers held until Close) and returns the
+// sink and the writer rows go to (anonymising, when configured), begun.
+func (p *Plan) datasetSink(a *assembly, meta map[string]string) (*stages.PartitionedSink, stages.Sink, error) {
+	m := p.Manifest
 	sink, err := stages.NewPartitionedSink(m.Output.Format, p.OutDir, m.Output.RowsPerFile, stages.SinkOptions{
 		Compression: m.Output.Compression,
-		Metadata:    metadataFacts(prov),
+		Metadata:    meta,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	fail := func(err error) (*Provenance, []FileInfo, error) {
-		sink.Abort()
-		return nil, nil, err
+	if meta == nil {
+		sink.HoldFooters()
 	}
 	// Anonymisation happens here, after the cache: cached job results hold
 	// clear values, so a new key needs no new metering.
 	var w stages.Sink = sink
 	if m.Output.Anonymize.Enabled() {
 		if w, err = anonymizingSink(m, sink); err != nil {
-			return fail(err)
+			sink.Abort()
+			return nil, nil, err
 		}
 	}
-	if err := w.Begin(outSchema); err != nil {
-		return fail(err)
+	if err := w.Begin(a.outSchema); err != nil {
+		sink.Abort()
+		return nil, nil, err
 	}
-	for i, job := range p.Jobs {
-		if err := p.assembleJob(ctx, job, metas[i], cached, labelSchema, der, ls, nfeat, sel, w); err != nil {
-			return fail(err)
-		}
+	return sink, w, nil
+}
+
+// publish puts the written dataset in place: parts, metadata files and
+// dataset.json, which goes last and marks a complete dataset.
+func (p *Plan) publish(a *assembly, sink *stages.PartitionedSink) (*Provenance, []FileInfo, error) {
+	m, prov := p.Manifest, a.prov
+	fail := func(err error) (*Provenance, []FileInfo, error) {
+		sink.Abort()
+		return nil, nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return fail(err)
-	}
-	for i, l := range ls {
-		if got, _ := json.Marshal(l.Report()); string(got) != string(mustJSON(prov.Labelers[i].Report)) {
-			return fail(fmt.Errorf("internal error: labeler %s reported differently on two passes over the same rows", l.Name()))
-		}
-	}
-	// dataset.json marks a complete dataset: take the old one away before
-	// the new parts appear, and write the new one last.
+	// Take the old dataset.json away before the new parts appear.
 	provPath := filepath.Join(p.OutDir, ProvenanceFile)
 	if err := beginPublish(p.OutDir); err != nil {
 		return fail(err)
@@ -620,7 +828,7 @@ func (p *Plan) assemble(ctx context.Context) (*Provenance, []FileInfo, error) {
 	// A report of the previous build (pipeline/report's default name)
 	// would describe other rows: it goes with the old parts.
 	os.Remove(filepath.Join(p.OutDir, "report.html"))
-	if err := writeMetadataFiles(p.OutDir, m, prov, stages.AnonymizedSchema(outSchema, m.Output.Anonymize), ls); err != nil {
+	if err := writeMetadataFiles(p.OutDir, m, prov, stages.AnonymizedSchema(a.outSchema, m.Output.Anonymize), a.ls); err != nil {
 		return nil, nil, err
 	}
 	if err := writeFileAtomic(provPath, marshalProvenance(prov)); err != nil {

@@ -93,7 +93,7 @@ func (p *Plan) buildLive(ctx context.Context, opts BuildOptions, prog *Progress,
 		row := newRowAssembler(job.Name, a.cached, a.labelSchema, a.der, a.ls, a.nfeat, a.sel)
 		var meta *jobMeta
 		if job.Input.Live != nil {
-			meta, err = p.runJobTo(ctx, opts.Stop, job, prog, opts.Warn, cacheDir(p.OutDir), nil, &rowSink{row: row, out: sink})
+			meta, err = p.runJobTo(ctx, opts.Stop, job, prog, opts.Warn, cacheDir(p.OutDir), nil, &rowSink{row: row, out: sink}, nil)
 		} else {
 			if opts.Force || !job.Cached {
 				err = p.runJob(ctx, nil, job, prog, opts.Warn, cacheDir(p.OutDir), nil)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -44,8 +45,12 @@ type Job struct {
 	Name   string // the source column's value
 	Input  *Input // the manifest table it comes from
 	Files  []InputFile
-	Key    string // cache key (hex SHA-256)
+	Key    string // cache key (hex SHA-256); "" until metered when hashLater
 	Cached bool   // OUT/.cache holds its records
+
+	// hashLater: some files have no digest yet; they are hashed while they
+	// are read for metering, and Key is set when the job ends.
+	hashLater bool
 }
 
 // Size is the total size of the job's files.
@@ -81,6 +86,16 @@ type PlanOptions struct {
 	LookupEnv func(string) (string, bool)
 	// HashWorkers bounds concurrent input hashing; 0 means 4.
 	HashWorkers int
+	// HashWhileMetering lets a build hash input files as it meters them
+	// (one read of each capture instead of two) when no cached job could
+	// serve them anyway: with Force, or when the job cache is empty (a
+	// fresh build). Files known to the digest cache, and files whose
+	// digest the manifest pins, are still looked up or hashed first. Only
+	// Build may be given such a plan: validate, plan and sharded builds
+	// need every key before any metering.
+	HashWhileMetering bool
+	// Force: the build will recompute every job (BuildOptions.Force).
+	Force bool
 }
 
 // MakePlan resolves m's inputs and output. Missing inputs, sha256
@@ -213,11 +228,15 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 		return nil, errors.Join(errs...)
 	}
 	digests := loadDigests(p.OutDir)
-	if err := p.hashInputs(ctx, opts.HashWorkers, digests); err != nil {
+	deferHashing := opts.HashWhileMetering && (opts.Force || !hasCachedJobs(p.OutDir))
+	if err := p.hashInputs(ctx, opts.HashWorkers, digests, deferHashing); err != nil {
 		return nil, err
 	}
 	p.digests = digests
 	for _, job := range p.Jobs {
+		if job.hashLater {
+			continue // never pinned: pinned files are hashed first
+		}
 		if pin := job.Input.SHA256; pin != "" && job.Files[0].SHA256 != pin {
 			merr(job.Input.Key+".sha256", fmt.Errorf("%s has sha256 %s, the manifest pins %s", job.Name, job.Files[0].SHA256, pin))
 		}
@@ -229,6 +248,9 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 		return nil, err
 	}
 	for _, job := range p.Jobs {
+		if job.hashLater {
+			continue
+		}
 		job.Key = p.cacheKey(job)
 		// A live capture is new every time: never taken from the cache.
 		job.Cached = job.Input.Live == nil && cacheValid(p.OutDir, job.Key)
@@ -354,8 +376,10 @@ func checkWritable(dir string) error {
 
 // hashInputs computes every file's size and SHA-256, a few files at a time;
 // a file whose size and modification time match its entry in the digest
-// cache is not read again.
-func (p *Plan) hashInputs(ctx context.Context, workers int, digests *digestCache) error {
+// cache is not read again. With later set, a job of unpinned files that
+// are not in the digest cache is left to be hashed while it is metered
+// (hashLater): only its files' sizes are taken now.
+func (p *Plan) hashInputs(ctx context.Context, workers int, digests *digestCache, later bool) error {
 	if workers <= 0 {
 		workers = 4
 	}
@@ -363,6 +387,26 @@ func (p *Plan) hashInputs(ctx context.Context, workers int, digests *digestCache
 	var refs []ref
 	seen := map[string]*InputFile{}
 	for i, job := range p.Jobs {
+		if later && job.Input.SHA256 == "" && len(job.Files) > 0 {
+			known := true
+			for _, f := range job.Files {
+				if _, _, ok := digests.lookup(f.Path); !ok {
+					known = false
+				}
+			}
+			if !known {
+				for j := range job.Files {
+					f := &job.Files[j]
+					info, err := os.Stat(f.Path)
+					if err != nil {
+						return err
+					}
+					f.Size = info.Size()
+				}
+				job.hashLater = true
+				continue
+			}
+		}
 		for j := range job.Files {
 			refs = append(refs, ref{i, j})
 		}
@@ -396,6 +440,9 @@ func (p *Plan) hashInputs(ctx context.Context, workers int, digests *digestCache
 		return err
 	}
 	for _, job := range p.Jobs {
+		if job.hashLater {
+			continue
+		}
 		for j := range job.Files {
 			f := &job.Files[j]
 			if f.SHA256 == "" {
@@ -404,6 +451,53 @@ func (p *Plan) hashInputs(ctx context.Context, workers int, digests *digestCache
 		}
 	}
 	return nil
+}
+
+// hasCachedJobs reports whether OUT/.cache/jobs holds any entry.
+func hasCachedJobs(out string) bool {
+	entries, err := os.ReadDir(cacheDir(out))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".json") {
+			return true
+		}
+	}
+	return false
+}
+
+// readHash is a SHA-256 fed with the bytes a capture reader reads from one
+// file (stages.OpenFilesTee); finish hashes whatever the reader left
+// unread, so that the digest is the whole file's.
+type readHash struct {
+	h hash.Hash
+	n int64
+}
+
+func newReadHash() *readHash { return &readHash{h: sha256.New()} }
+
+func (r *readHash) Write(b []byte) (int, error) {
+	r.h.Write(b)
+	r.n += int64(len(b))
+	return len(b), nil
+}
+
+// finish reads path from where the reader stopped to its end and returns
+// the file's size and digest.
+func (r *readHash) finish(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(r.n, io.SeekStart); err != nil {
+		return 0, "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	if _, err := io.Copy(r, f); err != nil {
+		return 0, "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	return r.n, hex.EncodeToString(r.h.Sum(nil)), nil
 }
 
 func hashFile(ctx context.Context, path string) (int64, string, error) {

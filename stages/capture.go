@@ -35,13 +35,18 @@ type ByteCounter interface {
 // headers are damaged opens fine: its Source reports a *CorruptError from
 // Next after the frames that could be read.
 func Open(path string) (Source, error) {
-	return openCapture(context.Background(), path)
+	return openCapture(context.Background(), path, nil)
 }
 
-func openCapture(ctx context.Context, path string) (*captureSource, error) {
+// openCapture opens one capture; with tee set, every byte read from the
+// file (before any decompression) is also written to tee.
+func openCapture(ctx context.Context, path string, tee io.Writer) (*captureSource, error) {
 	r, c, err := openInput(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	if tee != nil {
+		r = io.TeeReader(r, tee)
 	}
 	src, err := newCaptureSource(path, r, c)
 	if err != nil {
@@ -187,15 +192,30 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // reopened in turn. A *CorruptError names the damaged file and counts
 // packets within it.
 func OpenFiles(paths []string) (Source, error) {
-	return openFiles(context.Background(), paths)
+	return openFiles(context.Background(), paths, nil)
 }
 
-func openFiles(ctx context.Context, paths []string) (Source, error) {
+// OpenFilesTee is OpenFilesContext that also writes every byte it reads
+// from paths[i], as read from the file, to tee(i): a build hashes its inputs
+// on the reading goroutine instead of in a pass of its own. A file is teed
+// only while it is read for its frames, from its first byte; tee(i)
+// receives a prefix of the file (all of it when the source reaches io.EOF).
+func OpenFilesTee(ctx context.Context, paths []string, tee func(i int) io.Writer) (Source, error) {
+	return openFiles(ctx, paths, tee)
+}
+
+func openFiles(ctx context.Context, paths []string, tee func(int) io.Writer) (Source, error) {
+	teeOf := func(i int) io.Writer {
+		if tee == nil {
+			return nil
+		}
+		return tee(i)
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("open captures: no files given")
 	}
 	if len(paths) == 1 {
-		src, err := openCapture(ctx, paths[0])
+		src, err := openCapture(ctx, paths[0], teeOf(0))
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +229,13 @@ func openFiles(ctx context.Context, paths []string) (Source, error) {
 			}
 			return nil, errors.New("open captures: standard input cannot be one of several files")
 		}
-		src, err := openCapture(ctx, path)
+		// Only the first file is kept open; the others are checked here
+		// and teed when they are reopened for reading.
+		var w io.Writer
+		if i == 0 {
+			w = teeOf(0)
+		}
+		src, err := openCapture(ctx, path, w)
 		if err != nil {
 			if first != nil {
 				first.Close()
@@ -222,13 +248,14 @@ func openFiles(ctx context.Context, paths []string) (Source, error) {
 			src.Close()
 		}
 	}
-	return &fileListSource{ctx: ctx, paths: paths, current: first}, nil
+	return &fileListSource{ctx: ctx, paths: paths, current: first, tee: teeOf}, nil
 }
 
 // fileListSource chains the sources of several files.
 type fileListSource struct {
 	ctx   context.Context
 	paths []string
+	tee   func(int) io.Writer
 	index int // of the file being read
 	err   error
 
@@ -263,7 +290,7 @@ func (m *fileListSource) Next() (Frame, error) {
 			m.err = io.EOF
 			break
 		}
-		src, err := openCapture(m.ctx, m.paths[m.index])
+		src, err := openCapture(m.ctx, m.paths[m.index], m.tee(m.index))
 		if err != nil {
 			m.err = err // the file changed since OpenFiles checked it
 			break

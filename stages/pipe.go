@@ -21,7 +21,7 @@ import (
 // wait until data comes or ctx is done; then they fail with an error that
 // wraps ctx's error.
 func OpenFilesContext(ctx context.Context, paths []string) (Source, error) {
-	return openFiles(ctx, paths)
+	return openFiles(ctx, paths, nil)
 }
 
 // openInput opens path ("-": standard input) for reading; for a pipe the

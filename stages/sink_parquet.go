@@ -255,6 +255,17 @@ func (s *ParquetSink) Close() error {
 // Abort discards the file.
 func (s *ParquetSink) Abort() error { return s.abort() }
 
+// suspend writes out the rows held in memory, leaving only the footer for
+// Close: a part held open until its metadata is known costs a file
+// descriptor, not a row group of memory. The bytes written are those Close
+// alone would write.
+func (s *ParquetSink) suspend() error {
+	if s.err != nil || s.groupRows == 0 {
+		return s.err
+	}
+	return s.endRowGroup()
+}
+
 // appendParquetValues appends the leaf values of one cell. Column i has
 // exactly one leaf, so its leaf index is i.
 func appendParquetValues(row parquet.Row, i int, col *features.Column, v *features.Value) (parquet.Row, error) {

@@ -35,6 +35,8 @@ type PartitionedSink struct {
 	partRows  int64 // records in the current part
 	totalRows int64
 	files     []string // published parts, after Close
+	hold      bool     // HoldFooters
+	held      []Sink   // finished parts whose footers wait for Close
 	begun     bool
 	closed    bool
 	err       error
@@ -85,13 +87,23 @@ func PartName(n int, extension string) string {
 
 // SetMetadata adds key/value pairs to the Parquet footer of the part being
 // written and of every later part. Parts already complete keep the metadata
-// they had: to have a key in every part, set it before the first Write.
+// they had, unless HoldFooters was called: to have a key in every part, set
+// it before the first Write, or hold the footers.
 func (p *PartitionedSink) SetMetadata(kv map[string]string) {
 	maps.Copy(p.opts.Metadata, kv)
 	if ms, ok := p.current.(MetadataSetter); ok {
 		ms.SetMetadata(kv)
 	}
+	for _, s := range p.held {
+		s.(MetadataSetter).SetMetadata(kv)
+	}
 }
+
+// HoldFooters keeps every Parquet part open, its rows written but not its
+// footer, until Close, so that metadata known only after the last row (row
+// counts, digests) can still reach every part through SetMetadata. Each
+// held part keeps a file descriptor open. Call it before Begin.
+func (p *PartitionedSink) HoldFooters() { p.hold = true }
 
 // Begin opens the first part.
 func (p *PartitionedSink) Begin(schema features.Schema) error {
@@ -154,6 +166,17 @@ func (p *PartitionedSink) Close() error {
 	if err := p.finishPart(); err != nil {
 		return errors.Join(err, p.Abort())
 	}
+	for len(p.held) > 0 {
+		s := p.held[0]
+		p.held = p.held[1:]
+		if err := s.Close(); err != nil {
+			for _, rest := range p.held {
+				rest.Abort()
+			}
+			p.held = nil
+			return errors.Join(err, p.Abort())
+		}
+	}
 	files := make([]string, 0, len(p.parts))
 	for i, out := range p.parts {
 		if err := out.publish(); err != nil {
@@ -178,6 +201,10 @@ func (p *PartitionedSink) Abort() error {
 		errs = append(errs, p.current.Abort())
 		p.current = nil
 	}
+	for _, s := range p.held {
+		errs = append(errs, s.Abort())
+	}
+	p.held = nil
 	for _, out := range p.parts {
 		errs = append(errs, out.Abort())
 	}
@@ -212,5 +239,13 @@ func (p *PartitionedSink) startPart() error {
 func (p *PartitionedSink) finishPart() error {
 	sink := p.current
 	p.current = nil
+	if ps, ok := sink.(*ParquetSink); ok && p.hold && !p.closed {
+		if err := ps.suspend(); err != nil {
+			ps.Abort()
+			return err
+		}
+		p.held = append(p.held, ps)
+		return nil
+	}
 	return sink.Close()
 }

@@ -231,3 +231,57 @@ func TestPartitionedSinkRejects(t *testing.T) {
 		})
 	}
 }
+
+// Held footers must give exactly the bytes of a sink that knew its metadata
+// from the start, whatever the part and row-group boundaries.
+func TestPartitionedSinkHoldFooters(t *testing.T) {
+	meta := map[string]string{"nfdataset.rows": "7", "z": "last"}
+	for _, tt := range []struct{ rowsPerFile, groupRows, records int }{
+		{3, 2, 7}, {3, 3, 7}, {2, 1, 6}, {0, 2, 5}, {4, 4, 0},
+	} {
+		t.Run(fmt.Sprintf("%d per file, groups of %d, %d rows", tt.rowsPerFile, tt.groupRows, tt.records), func(t *testing.T) {
+			opts := SinkOptions{RowGroupRows: int64(tt.groupRows), Metadata: map[string]string{"from": "options"}}
+			upfront := filepath.Join(t.TempDir(), "upfront")
+			a, err := NewPartitionedSink("parquet", upfront, int64(tt.rowsPerFile), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.SetMetadata(meta)
+			writeRecords(t, a, sinkTestSchema, manySinkRecords(tt.records))
+
+			held := filepath.Join(t.TempDir(), "held")
+			b, err := NewPartitionedSink("parquet", held, int64(tt.rowsPerFile), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.HoldFooters()
+			if err := b.Begin(sinkTestSchema); err != nil {
+				t.Fatal(err)
+			}
+			for _, rec := range manySinkRecords(tt.records) {
+				if err := b.Write(rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, name := range sinkDirEntries(t, held) {
+				if !strings.HasPrefix(name, ".") {
+					t.Errorf("part %s published before Close", name)
+				}
+			}
+			b.SetMetadata(meta)
+			if err := b.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(sinkDirEntries(t, upfront), sinkDirEntries(t, held)); diff != "" {
+				t.Fatalf("parts (-upfront +held):\n%s", diff)
+			}
+			for _, name := range sinkDirEntries(t, upfront) {
+				want, _ := os.ReadFile(filepath.Join(upfront, name))
+				got, _ := os.ReadFile(filepath.Join(held, name))
+				if string(want) != string(got) {
+					t.Errorf("%s: %d bytes held, %d written with the metadata known first: not identical", name, len(got), len(want))
+				}
+			}
+		})
+	}
+}

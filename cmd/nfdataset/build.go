@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -57,6 +58,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	output := fs.String("output", "", "dataset directory, instead of the manifest's [output].path")
 	force := fs.Bool("force", false, "recompute every job, ignoring the cache")
 	reportJSON := fs.String("report-json", "", "live inputs: write their performance reports to this file as JSON lines")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the build to this file")
 	sf := addShardFlags(fs)
 	pos, err := parseCommand(fs, args, 1, "one MANIFEST")
 	if errors.Is(err, flag.ErrHelp) {
@@ -72,11 +74,22 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	m, err := pipeline.Load(pos[0])
 	if err != nil {
 		return err
 	}
-	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{Output: *output})
+	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{Output: *output, HashWhileMetering: !sharded, Force: *force})
 	if err != nil {
 		return err
 	}
