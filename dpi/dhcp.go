@@ -59,7 +59,7 @@ func (dhcpDissector) Dissect(p *Packet, st *State) Verdict {
 		v := opts[i+2 : i+2+n]
 		switch opts[i] {
 		case 55:
-			st.ClientFingerprint = dhcpFingerprint(v)
+			st.Meta().ClientFingerprint = dhcpFingerprint(v)
 		case 12:
 			st.setCServerName(v)
 		}

@@ -167,7 +167,7 @@ func dnsSearch(p *Packet, st *State, df *dnsFlow) Verdict {
 		name := dnsName(pl, off+12, nb[:0:256])
 		st.SetServerName(name)
 		if len(name) > 0 {
-			if a, ok := hostApp(st.ServerName); ok {
+			if a, ok := hostApp(st.Reported().ServerName); ok {
 				app, master = a, protoDNS
 			} else {
 				app = ProtoUnknown

@@ -57,11 +57,9 @@ const (
 // Flow is the per-flow detection state. The zero value is ready to use.
 // It starts no goroutine and touches no global mutable state.
 type Flow struct {
-	st      State
-	started bool
-	closed  bool // nDPI said no more dissection is possible
-	guessed bool // result came from GiveUp's guess
-	gaveUp  bool
+	// st also holds the flow's own flags (flowStarted …), in what would
+	// otherwise be its padding: a Flow then fits a smaller size class.
+	st State
 }
 
 // maxPacketsToProcess is nDPI's default per-flow packet budget.
@@ -81,7 +79,7 @@ func (f *Flow) State() *State { return &f.st }
 // that found it asked for more ("extra dissection possible").
 func (f *Flow) Feed(p *Packet) (wantMore bool) {
 	st := &f.st
-	if f.closed {
+	if f.st.flowClosed {
 		return false
 	}
 	// nDPI dissects at most 32 packets of a flow (its default
@@ -97,8 +95,8 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 		// first-packet guesses): truncated or fragmented UDP, short headers.
 		return !f.Detected() || st.extra >= 0
 	}
-	if !f.started {
-		f.started = true
+	if !f.st.flowStarted {
+		f.st.flowStarted = true
 		st.first(p)
 	} else if p.Protocol == 6 && p.TCPFlags&(FlagSYN|FlagACK) == FlagSYN && st.app == ProtoUnknown {
 		// A new SYN on an undetected flow restarts detection (nDPI keeps only
@@ -118,7 +116,7 @@ func (f *Flow) Feed(p *Packet) (wantMore bool) {
 
 	if f.Detected() {
 		if st.extra < 0 {
-			f.closed = true
+			f.st.flowClosed = true
 			st.pkt = nil
 			return false
 		}
@@ -216,7 +214,7 @@ func (f *Flow) runDissectors(p *Packet) {
 		if !hasPayload && !e.spec.NoPayload {
 			return
 		}
-		st.current = i
+		st.current = int16(i)
 		st.switched = false
 		v := e.spec.Dissector.Dissect(p, st)
 		st.current = -1
@@ -224,12 +222,12 @@ func (f *Flow) runDissectors(p *Packet) {
 			switch {
 			case st.switched:
 			case v == NeedMore:
-				st.extra = i
+				st.extra = int16(i)
 			default:
 				st.extra = -1
 			}
 			if st.by < 0 {
-				st.by = i
+				st.by = int16(i)
 			}
 			return
 		}
@@ -298,18 +296,18 @@ func candidateList(tr Transport, payload bool) []int {
 // the protocol registered for the flow's ports (server port first), or for
 // non-TCP/UDP flows the IP protocol. Detection is closed afterwards.
 func (f *Flow) GiveUp() {
-	f.closed = true
-	if f.gaveUp || !f.started {
+	f.st.flowClosed = true
+	if f.st.flowGaveUp || !f.st.flowStarted {
 		return
 	}
-	f.gaveUp = true
+	f.st.flowGaveUp = true
 	st := &f.st
 	if st.app != ProtoUnknown {
 		return
 	}
 	for _, h := range giveUpHooks {
 		if h(st) {
-			f.guessed = true
+			f.st.flowGuessed = true
 			return
 		}
 	}
@@ -319,7 +317,7 @@ func (f *Flow) GiveUp() {
 	}
 	if g != ProtoUnknown {
 		st.SetProtocol(g, ProtoUnknown, ConfidenceMatchByPort)
-		f.guessed = true
+		f.st.flowGuessed = true
 	}
 }
 
@@ -338,7 +336,7 @@ func (f *Flow) Result() Result {
 		r.Application = appName(st.master, st.app)
 		r.Category = st.categoryName()
 		r.Confidence = int(st.confidence)
-		if f.guessed {
+		if f.st.flowGuessed {
 			r.IsGuessed = 1
 		}
 	}
@@ -346,21 +344,22 @@ func (f *Flow) Result() Result {
 	// user-agent and content-type columns only for some protocol families
 	// (first match of DHCP, HTTP, SSH, the TLS family; master or app).
 	r.Application = clip(r.Application, 39)
-	r.ServerName = clip(st.ServerName, 79)
+	md := st.Reported()
+	r.ServerName = clip(md.ServerName, 79)
 	is := func(p ProtoID) bool { return st.master == p || st.app == p }
 	switch {
 	case is(protoDHCPFamily):
-		r.ClientFingerprint = st.ClientFingerprint
+		r.ClientFingerprint = md.ClientFingerprint
 	case is(protoHTTP):
-		r.UserAgent = clip(st.UserAgent, 255)
-		r.ContentType = clip(st.ContentType, 63)
+		r.UserAgent = clip(md.UserAgent, 255)
+		r.ContentType = clip(md.ContentType, 63)
 	case is(protoSSHFamily):
-		r.ClientFingerprint = st.ClientFingerprint
-		r.ServerFingerprint = st.ServerFingerprint
+		r.ClientFingerprint = md.ClientFingerprint
+		r.ServerFingerprint = md.ServerFingerprint
 	case is(protoTLS) || is(protoDTLS) || is(protoSMTPS) || is(protoIMAPS) || is(protoPOPS) || is(protoQUIC):
-		r.ClientFingerprint = st.ClientFingerprint
-		r.ServerFingerprint = st.ServerFingerprint
-		r.UserAgent = clip(st.UserAgent, 255)
+		r.ClientFingerprint = md.ClientFingerprint
+		r.ServerFingerprint = md.ServerFingerprint
+		r.UserAgent = clip(md.UserAgent, 255)
 	}
 	return r
 }

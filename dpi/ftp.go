@@ -101,7 +101,9 @@ func (ftpDissector) Dissect(p *Packet, st *State) Verdict {
 	case s.authTLS:
 		// nDPI drops any name other dissectors set and hands the rest of
 		// the flow to its TLS dissector (certificate, JA3).
-		st.ServerName = ""
+		if st.meta != nil {
+			st.meta.ServerName = ""
+		}
 		st.SetProtocol(protoFTPS, ProtoUnknown, ConfidenceDPI)
 		st.SwitchToTLS()
 		return NeedMore

@@ -224,7 +224,7 @@ func (httpDissector) Dissect(p *Packet, st *State) Verdict {
 	}
 	v := httpCheck(p, st, h)
 	if st.app != ProtoUnknown || st.master != ProtoUnknown {
-		if st.ServerName != "" && h.respCode != 0 {
+		if st.Reported().ServerName != "" && h.respCode != 0 {
 			return Done
 		}
 		st.SetExtraLimit(8)
@@ -393,11 +393,11 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 	if l.haveHost {
 		st.SetServerName(l.host)
 		if h.stage == 0 || (h.urlSet && h.detected) {
-			if i := strings.IndexByte(st.ServerName, ':'); i >= 0 {
-				st.ServerName = st.ServerName[:i]
+			if i := strings.IndexByte(st.Reported().ServerName, ':'); i >= 0 {
+				st.meta.ServerName = st.meta.ServerName[:i] // i ≥ 0: a name was reported
 			}
 			m := httpMaster(st)
-			if !st.MatchHost(m, st.ServerName) && h.url != "" &&
+			if !st.MatchHost(m, st.Reported().ServerName) && h.url != "" &&
 				(strings.Contains(h.url, ":8080/downloading?n=0.") || strings.Contains(h.url, ":8080/upload?n=0.")) {
 				st.SetProtocol(protoOokla, m, ConfidenceDPI)
 			}
@@ -419,7 +419,7 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 			if len(ct) > 63 {
 				ct = ct[:63]
 			}
-			st.ContentType = string(ct)
+			st.Meta().ContentType = string(ct)
 			h.ctSet = true
 			if c := httpContentCategory(l.content); c != "" {
 				st.category = c

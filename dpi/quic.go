@@ -600,7 +600,7 @@ func quicCHLO(st *State, b []byte) {
 		switch string(tag) {
 		case "SNI\x00":
 			st.SetServerName(val)
-			st.MatchHost(protoQUIC, st.ServerName)
+			st.MatchHost(protoQUIC, st.Reported().ServerName)
 			sni = true
 		case "UAID":
 			setUserAgent(st, val)
@@ -655,8 +655,8 @@ func quicTransportParams(st *State, b []byte, varint bool) {
 
 // setUserAgent stores the first user agent of a flow (nDPI keeps the first).
 func setUserAgent(st *State, ua []byte) {
-	if st.UserAgent != "" || len(ua) == 0 {
+	if st.Reported().UserAgent != "" || len(ua) == 0 {
 		return
 	}
-	st.UserAgent = string(ua)
+	st.Meta().UserAgent = string(ua)
 }

@@ -25,7 +25,7 @@ func (skypeDissector) Dissect(p *Packet, st *State) Verdict {
 	if isBroadcastOrMulticast4(p) {
 		return NotMine
 	}
-	if st.ServerName != "" {
+	if st.Reported().ServerName != "" {
 		// Another dissector named the flow's host: not a Skype media flow.
 		return NeedMore
 	}

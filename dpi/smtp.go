@@ -71,14 +71,14 @@ func (s *smtpFlow) line(st *State, b []byte, from, to int) {
 		switch string(l[:3]) {
 		case "220":
 			s.bits |= smtp220
-			if st.ServerName == "" && len(l) > 4 && l[4] != '(' {
+			if st.Reported().ServerName == "" && len(l) > 4 && l[4] != '(' {
 				i := 5
 				for i < len(l)-1 && l[i] != ' ' {
 					i++
 				}
 				if next := from + i + 1; next < len(b) && b[next] != '\r' && b[next] != '\n' && i >= 4 {
 					st.setCServerName(l[4:i])
-					st.MatchHost(protoSMTP, st.ServerName)
+					st.MatchHost(protoSMTP, st.Reported().ServerName)
 				}
 			}
 		case "250":

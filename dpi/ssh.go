@@ -52,12 +52,12 @@ func (sshDissector) Dissect(p *Packet, st *State) Verdict {
 	case len(b) > 5 && b[5] == 20: // SSH_MSG_KEXINIT
 		sum := md5.Sum(hasshString(b, dir == 0))
 		if dir == 0 {
-			st.ClientFingerprint = hex.EncodeToString(sum[:])
+			st.Meta().ClientFingerprint = hex.EncodeToString(sum[:])
 		} else {
-			st.ServerFingerprint = hex.EncodeToString(sum[:])
+			st.Meta().ServerFingerprint = hex.EncodeToString(sum[:])
 		}
 	}
-	if st.ClientFingerprint != "" && st.ServerFingerprint != "" {
+	if st.Reported().ClientFingerprint != "" && st.Reported().ServerFingerprint != "" {
 		return Done
 	}
 	return NeedMore

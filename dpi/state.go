@@ -1,17 +1,17 @@
 package dpi
 
-import "net/netip"
+import (
+	"math"
+	"net/netip"
+)
 
 // State is what dissectors read and write for one flow. Dissectors set the
-// protocol with SetProtocol, the metadata fields directly, and keep their own
+// protocol with SetProtocol, the metadata through Meta, and keep their own
 // memory with Data/SetData.
 type State struct {
-	// Metadata reported in Result.
-	ServerName        string
-	ClientFingerprint string
-	ServerFingerprint string
-	UserAgent         string
-	ContentType       string
+	// meta holds what dissectors report beside the protocol; nil until the
+	// first report, since most flows never carry any (Meta, Reported).
+	meta *Metadata
 
 	// Packets and PayloadPackets count the packets fed so far per direction
 	// (including the current one).
@@ -26,31 +26,69 @@ type State struct {
 	ProtoByIP ProtoID
 
 	master, app ProtoID
-	confidence  uint8
-	category    string // set by a host rule or a dissector; else derived
-	l4          uint8
 	portGuess   ProtoID
+	confidence  uint8
+	l4          uint8
+	tcpFlags    [2]uint8
+	switched    bool // SwitchToTLS ran during the current dissector call
+	retrans     bool
+
+	// The Flow's flags, kept here to use the struct's padding.
+	flowStarted bool
+	flowClosed  bool // nDPI said no more dissection is possible
+	flowGuessed bool // result came from GiveUp's guess
+	flowGaveUp  bool
+
+	// Registry indexes (-1: none): the running dissector, the one that
+	// detected, and one asking for more packets after detection. int16
+	// keeps the state of an open flow small; the registry has far fewer
+	// dissectors.
+	current, by, extra int16
+	// extraSeen counts packets seen in extra dissection; extraLimit is its
+	// limit (0 none). Packet budgets are small (32 by default).
+	extraSeen, extraLimit uint16
 
 	numProcessed uint32 // packets accepted and dissected
 	calls        uint32 // packets handed to Feed (nDPI's num_processed_pkts)
-	tcpFlags     [2]uint8
-
-	excl    [4]uint64 // dissectors that answered NotMine (by registry index)
-	current int       // registry index of the running dissector, -1 outside
-	by      int       // registry index of the dissector that detected
-	extra   int       // dissector asking for more packets after detection; -1 none
-
-	extraSeen, extraLimit int  // packets seen in extra dissection, and its limit (0 none)
-	switched              bool // SwitchToTLS ran during the current dissector call
 
 	// TCP sequence tracking (nDPI's connection tracking).
 	nextSeq [2]uint32
-	retrans bool
+
+	category string    // set by a host rule or a dissector; else derived
+	excl     [4]uint64 // dissectors that answered NotMine (by registry index)
 
 	pkt  *Packet
 	data []dataSlot
 
 	tls *tlsFlow // TLS/DTLS/QUIC handshake state, allocated when first needed
+}
+
+// Metadata is what dissectors report beside the protocol: the strings of
+// Result.
+type Metadata struct {
+	ServerName        string
+	ClientFingerprint string
+	ServerFingerprint string
+	UserAgent         string
+	ContentType       string
+}
+
+// Meta returns the flow's metadata for a dissector to set, allocating it on
+// first use.
+func (st *State) Meta() *Metadata {
+	if st.meta == nil {
+		st.meta = new(Metadata)
+	}
+	return st.meta
+}
+
+// Reported returns the metadata reported so far (empty strings when none),
+// without allocating.
+func (st *State) Reported() Metadata {
+	if st.meta == nil {
+		return Metadata{}
+	}
+	return *st.meta
 }
 
 type dataSlot struct {
@@ -96,6 +134,8 @@ func (st *State) restart() {
 	st.ProtoByIP, st.portGuess, st.l4 = keep.ProtoByIP, keep.portGuess, keep.l4
 	st.numProcessed, st.calls = keep.numProcessed, keep.calls
 	st.current, st.by, st.extra = -1, -1, -1
+	// The Flow's own flags are not detection state.
+	st.flowStarted, st.flowClosed, st.flowGuessed, st.flowGaveUp = keep.flowStarted, keep.flowClosed, keep.flowGuessed, keep.flowGaveUp
 }
 
 // trackTCP follows TCP sequence numbers per direction to flag
@@ -146,7 +186,7 @@ func (st *State) SwitchToTLS() {
 	t := st.tlsState()
 	t.buf = [2][]byte{}
 	t.nextSeq = [2]uint32{}
-	st.extra = i
+	st.extra = int16(i)
 	st.extraLimit = tlsExtraPacket
 	st.switched = true
 }
@@ -156,7 +196,7 @@ func (st *State) Retransmission() bool { return st.retrans }
 
 // SetExtraLimit bounds the packets the detecting dissector still sees after
 // detection (nDPI's max_extra_packets_to_check); 0 means no bound.
-func (st *State) SetExtraLimit(n int) { st.extraLimit = n }
+func (st *State) SetExtraLimit(n int) { st.extraLimit = uint16(min(max(n, 0), math.MaxUint16)) }
 
 // tcpSeqAck reads the TCP sequence and acknowledgement numbers of p.
 func tcpSeqAck(p *Packet) (seq, ack uint32, ok bool) {
@@ -247,7 +287,7 @@ func (st *State) SetServerName(name []byte) {
 	if len(name) > 79 {
 		name = name[len(name)-79:]
 	}
-	if st.ServerName == string(name) {
+	if st.Reported().ServerName == string(name) {
 		return
 	}
 	b := make([]byte, len(name))
@@ -257,7 +297,7 @@ func (st *State) SetServerName(name []byte) {
 		}
 		b[i] = c
 	}
-	st.ServerName = string(b)
+	st.Meta().ServerName = string(b)
 }
 
 // moreGeneric reports whether a host match for next would replace the more

@@ -167,10 +167,10 @@ func stunAttributes(st *State, msgType uint16, b []byte) (ProtoID, bool) {
 		case 0x4000, 0x4001, 0x4002:
 			return protoWhatsAppCall, true
 		case 0x0014: // REALM: the TURN service's name
-			if st.ServerName == "" {
+			if st.Reported().ServerName == "" {
 				start := off + 4
 				st.setCServerName(b[start : start+min(rawLen, len(b)-start)])
-				switch h := st.ServerName; {
+				switch h := st.Reported().ServerName; {
 				case strings.Contains(h, "google.com"):
 					return protoHangoutDuo, true
 				case strings.Contains(h, "whispersystems.org"), strings.Contains(h, "signal.org"):

@@ -348,7 +348,7 @@ func parseServerHello(st *State, t *tlsFlow, m []byte, base, sidLen int, version
 		}
 		s = strconv.AppendUint(s, uint64(e), 10)
 	}
-	st.ServerFingerprint = md5Hex(s)
+	st.Meta().ServerFingerprint = md5Hex(s)
 }
 
 func md5Hex(s []byte) string {
@@ -453,7 +453,7 @@ func parseClientHello(st *State, t *tlsFlow, m []byte, base, sidLen int, version
 							if quicVersion != 0 {
 								master = protoQUIC
 							}
-							if st.MatchHost(master, st.ServerName) {
+							if st.MatchHost(master, st.Reported().ServerName) {
 								t.subprotoFound = true
 							}
 						}
@@ -549,7 +549,7 @@ func parseClientHello(st *State, t *tlsFlow, m []byte, base, sidLen int, version
 	j.write([]byte{','})
 	list(npf, func(i int) uint64 { return uint64(ja3PF[i]) })
 	s := j.cstring()
-	st.ClientFingerprint = md5Hex(s)
+	st.Meta().ClientFingerprint = md5Hex(s)
 }
 
 //go:embed data/certs.txt

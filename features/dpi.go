@@ -36,10 +36,10 @@ func init() {
 type dpiState struct {
 	flow     *dpi.Flow   // nil once final
 	res      *dpi.Result // set once final
+	seen     uint32      // packets of the flow so far
 	final    bool
-	seen     uint32 // packets of the flow so far
-	wantMore bool   // the last dissected packet asked for more
-	closed   bool   // detection is over (no more packets dissected)
+	wantMore bool // the last dissected packet asked for more
+	closed   bool // detection is over (no more packets dissected)
 }
 
 type dpiSet struct {
