@@ -76,6 +76,10 @@ type StreamerParams struct {
 	AccountingMode int64  `json:"accounting_mode"`
 	MaxNFlows      int64  `json:"max_nflows"`
 	NMeters        int64  `json:"n_meters"`
+	// Link types NFStream ignores, decoded on request; omitted when off so
+	// that existing datasets keep their provenance and cache keys.
+	LinuxSLL2 bool `json:"linux_sll2,omitempty"`
+	PPI       bool `json:"ppi,omitempty"`
 }
 
 // DefaultStreamerParams returns NFStreamer's defaults.
@@ -87,6 +91,7 @@ func DefaultStreamerParams() StreamerParams {
 func (p StreamerParams) Stages() stages.Streamer {
 	s := stages.DefaultStreamer()
 	s.DecodeTunnels = p.DecodeTunnels
+	s.LinuxSLL2, s.PPI = p.LinuxSLL2, p.PPI
 	s.IdleTimeoutSec = uint64(p.IdleTimeout)
 	s.ActiveTimeoutSec = uint64(p.ActiveTimeout)
 	s.AccountingMode = int(p.AccountingMode)
@@ -278,6 +283,8 @@ func (m *Manifest) decodeStreamer(root *table) {
 	s := &m.Streamer
 	s.DecodeTunnels = t.boolean("decode_tunnels", s.DecodeTunnels)
 	s.BPFFilter = t.str("bpf_filter", s.BPFFilter)
+	s.LinuxSLL2 = t.boolean("linux_sll2", s.LinuxSLL2)
+	s.PPI = t.boolean("ppi", s.PPI)
 	s.SnapshotLength = t.integer("snapshot_length", s.SnapshotLength, 1, math.MaxInt32)
 	const maxTimeout = math.MaxUint64 / 1000 // NFStream: value×1000 ≤ 2^64−1
 	s.IdleTimeout = t.integer("idle_timeout", s.IdleTimeout, 0, maxTimeout)

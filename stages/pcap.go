@@ -137,6 +137,7 @@ func (r *pcapReader) next() (Frame, error) {
 		Data:     record[r.headerLen:],
 		WireLen:  wirelen,
 		LinkType: r.linkType,
+		File:     r.name,
 	}, nil
 }
 

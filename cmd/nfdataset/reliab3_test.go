@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/binary"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,6 +180,207 @@ func TestFlowsPcapTimestampSign(t *testing.T) {
 			got := flowsColumns(t, capture, use, "--n-dissections", "0")
 			if d := cmp.Diff(c.want, got); d != "" {
 				t.Errorf("flows (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// pcapRecords splits a little-endian microsecond classic pcap into its
+// frames and record times.
+func pcapRecords(t *testing.T, b []byte) ([][]byte, []recTime) {
+	t.Helper()
+	if binary.LittleEndian.Uint32(b) != 0xa1b2c3d4 {
+		t.Fatal("not a little-endian microsecond pcap")
+	}
+	var frames [][]byte
+	var times []recTime
+	for b = b[24:]; len(b) >= 16; {
+		n := int(binary.LittleEndian.Uint32(b[8:]))
+		times = append(times, recTime{binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:])})
+		frames = append(frames, b[16:16+n])
+		b = b[16+n:]
+	}
+	return frames, times
+}
+
+// ppiHeader is a PPI packet header (version 0, flags 0, length, inner
+// DLT; little-endian) with a 20-byte field block nothing should read.
+func ppiHeader(inner uint32) []byte {
+	b := []byte{0, 0}
+	b = binary.LittleEndian.AppendUint16(b, 8+20)
+	b = binary.LittleEndian.AppendUint32(b, inner)
+	return append(b, make([]byte, 20)...)
+}
+
+// asWifi turns an Ethernet frame into an 802.11 data frame sent to the
+// access point (ToDS: addr1 BSSID, addr2 source, addr3 destination), with
+// the EtherType in an LLC/SNAP header.
+func asWifi(eth []byte) []byte {
+	b := []byte{0x08, 0x01, 0, 0}                     // frame control: data, ToDS; duration
+	b = append(b, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f) // BSSID
+	b = append(b, eth[6:12]...)
+	b = append(b, eth[0:6]...)
+	b = append(b, 0, 0, 0xAA, 0xAA, 0x03, 0, 0, 0, eth[12], eth[13])
+	return append(b, eth[14:]...)
+}
+
+// Defect 7: a capture whose link type is not decoded warns, naming the
+// file and the link type (--strict: exit 1); --ppi decodes PPI, and its
+// flows equal those of the same frames as Ethernet.
+func TestFlowsLinkTypeNotDecoded(t *testing.T) {
+	data, err := os.ReadFile(ownCapture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames, times := pcapRecords(t, data)
+	var ppiEth, ppiWifi [][]byte
+	for _, f := range frames {
+		ppiEth = append(ppiEth, append(ppiHeader(1), f...))
+		ppiWifi = append(ppiWifi, append(ppiHeader(105), asWifi(f)...))
+	}
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	le := binary.LittleEndian
+	ppiEthPath := write("eth.ppi.pcap", classicPcap(le, 0xa1b2c3d4, 192, ppiEth, times))
+	ppiWifiPath := write("wifi.ppi.pcap", classicPcap(le, 0xa1b2c3d4, 192, ppiWifi, times))
+	usbPath := write("usb.pcap", classicPcap(le, 0xa1b2c3d4, 189, frames, times))
+	sll2Path := write("sll2.pcap", classicPcap(le, 0xa1b2c3d4, 276, frames, times))
+
+	for _, c := range []struct {
+		name, path, warning string
+		args                []string
+	}{
+		{"PPI", ppiEthPath, "capture " + ppiEthPath + ": link type 192 (PPI) is not decoded, its frames are ignored (NFStream ignores them too; flows --ppi or [streamer] ppi = true decodes them)", nil},
+		{"USB", usbPath, "capture " + usbPath + ": link type 189 (USB_LINUX) is not decoded, its frames are ignored (docs/manifest.md lists the link types decoded)", nil},
+		{"Linux SLL2", sll2Path, "link type 276 (LINUX_SLL2) is not decoded", nil},
+		{"PPI with --linux-sll2", ppiEthPath, "link type 192 (PPI)", []string{"--linux-sll2"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.csv")
+			args := append(append([]string{"flows", "-o", out}, c.args...), c.path)
+			code, _, stderr := runCLI(t, args...)
+			if code != 0 || strings.Count(stderr, c.warning) != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 0 and one warning %q", code, stderr, c.warning)
+			}
+			if b, _ := os.ReadFile(out); strings.Count(string(b), "\n") != 1 {
+				t.Errorf("output has rows:\n%s", b)
+			}
+			strictOut := filepath.Join(t.TempDir(), "strict.csv")
+			code, _, stderr = runCLI(t, append([]string{"flows", "--strict", "-o", strictOut}, append(c.args, c.path)...)...)
+			if code != 1 || !strings.Contains(stderr, c.warning) {
+				t.Errorf("--strict: exit %d, stderr %q; want exit 1 naming %q", code, stderr, c.warning)
+			}
+			if _, err := os.Stat(strictOut); err == nil {
+				t.Error("--strict left an output file")
+			}
+		})
+	}
+
+	// The same frames as Ethernet, PPI+Ethernet and PPI+802.11 give the
+	// same flows (IP-layer sizes: the link headers differ in length).
+	flows := func(path string, extra ...string) string {
+		out := filepath.Join(t.TempDir(), "out.csv")
+		args := append(append([]string{"flows", "--accounting-mode", "1", "--statistical-analysis", "-o", out}, extra...), path)
+		code, _, stderr := runCLI(t, args...)
+		if code != 0 || stderr != "" {
+			t.Fatalf("flows %v: exit %d: %s", args, code, stderr)
+		}
+		b, _ := os.ReadFile(out)
+		return string(b)
+	}
+	want := flows(ownCapture)
+	if strings.Count(want, "\n") < 2 {
+		t.Fatalf("no flows in %s", ownCapture)
+	}
+	for _, p := range []string{ppiEthPath, ppiWifiPath} {
+		if d := cmp.Diff(want, flows(p, "--ppi")); d != "" {
+			t.Errorf("%s with --ppi (-Ethernet +PPI):\n%s", filepath.Base(p), d)
+		}
+	}
+	if d := cmp.Diff(want, flows(sll2Path, "--linux-sll2")); d == "" {
+		t.Error("Ethernet frames read as Linux SLL2 gave Ethernet's flows; the test capture proves nothing")
+	}
+}
+
+// asSLL2 turns an Ethernet frame into a Linux cooked v2 frame: protocol
+// type, reserved, interface index, ARPHRD_ETHER, packet type, address
+// length and the source MAC padded to 8 bytes.
+func asSLL2(eth []byte) []byte {
+	b := []byte{eth[12], eth[13], 0, 0, 0, 0, 0, 2, 0, 1, 0, 6}
+	b = append(b, eth[6:12]...)
+	b = append(b, 0, 0)
+	return append(b, eth[14:]...)
+}
+
+// Defect 7 in build: [streamer] ppi and linux_sll2 decode those link
+// types (the rows of the same frames as Ethernet); without them the input
+// has no rows and dataset.json carries the warning naming the file.
+func TestBuildLinkTypeOptions(t *testing.T) {
+	data, err := os.ReadFile(ownCapture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames, times := pcapRecords(t, data)
+	var ppi, sll2 [][]byte
+	for _, f := range frames {
+		ppi = append(ppi, append(ppiHeader(1), f...))
+		sll2 = append(sll2, asSLL2(f))
+	}
+	le := binary.LittleEndian
+	type input struct {
+		Name     string   `json:"name"`
+		Rows     int      `json:"rows"`
+		Warnings []string `json:"warnings"`
+	}
+	build := func(capture []byte, streamer string) input {
+		t.Helper()
+		caps := t.TempDir()
+		if err := os.WriteFile(filepath.Join(caps, "x.pcap"), capture, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Replace(testManifest, "CAPTURES/*.pcap", filepath.Join(caps, "*.pcap"), 1) + streamer
+		path, dir := writeTestManifest(t, text)
+		if code, _, stderr := runCLI(t, "build", path); code != 0 {
+			t.Fatalf("build: exit %d: %s", code, stderr)
+		}
+		var prov struct {
+			Inputs []input `json:"inputs"`
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "out", "dataset.json"))
+		if err := json.Unmarshal(b, &prov); err != nil || len(prov.Inputs) != 1 {
+			t.Fatalf("dataset.json: %v, %d inputs", err, len(prov.Inputs))
+		}
+		return prov.Inputs[0]
+	}
+	eth := build(data, "")
+	if eth.Rows == 0 || len(eth.Warnings) != 0 {
+		t.Fatalf("Ethernet build: %+v", eth)
+	}
+	for _, c := range []struct {
+		name     string
+		capture  []byte
+		key      string
+		linkType string
+	}{
+		{"ppi", classicPcap(le, 0xa1b2c3d4, 192, ppi, times), "ppi", "link type 192 (PPI)"},
+		{"linux_sll2", classicPcap(le, 0xa1b2c3d4, 276, sll2, times), "linux_sll2", "link type 276 (LINUX_SLL2)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := build(c.capture, "\n[streamer]\n"+c.key+" = true\n")
+			if d := cmp.Diff(input{Name: "x.pcap", Rows: eth.Rows}, got); d != "" {
+				t.Errorf("with %s = true (-want +got):\n%s", c.key, d)
+			}
+			got = build(c.capture, "")
+			want := input{Name: "x.pcap", Warnings: []string{"capture x.pcap: " + c.linkType + " is not decoded, its frames are ignored (NFStream ignores them too; flows --" +
+				strings.ReplaceAll(c.key, "_", "-") + " or [streamer] " + c.key + " = true decodes them)"}}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("without %s (-want +got):\n%s", c.key, d)
 			}
 		})
 	}
