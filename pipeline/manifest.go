@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/nfdataset/nfdataset/stages/anon"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -140,6 +141,11 @@ const SourceColumn = "source"
 func Load(path string) (*Manifest, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
+		// The error names the file already; PathError would name it twice.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot %s it: %w", pe.Op, pe.Err)
+		}
 		return nil, &ManifestError{File: path, Err: err}
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
@@ -187,7 +193,9 @@ func Parse(file, dir string, src []byte) (*Manifest, error) {
 func (m *Manifest) decodeDataset(root *table) {
 	t := root.sub("dataset")
 	if t == nil {
-		root.d.errorf("dataset", "missing [dataset] table (name and version)")
+		if _, present := root.m["dataset"]; !present {
+			root.d.errorf("dataset", "missing [dataset] table (name and version)")
+		}
 		return
 	}
 	m.Dataset.Name = t.str("name", "")
@@ -526,7 +534,9 @@ func (m *Manifest) decodeOutput(root *table) {
 	o.RowsPerFile = DefaultRowsPerFile
 	t := root.sub("output")
 	if t == nil {
-		root.d.errorf("output", "missing [output] table (at least path)")
+		if _, present := root.m["output"]; !present { // else sub said what is wrong
+			root.d.errorf("output", "missing [output] table (at least path)")
+		}
 		return
 	}
 	o.Path = t.str("path", "")

@@ -385,3 +385,60 @@ func TestBuildLinkTypeOptions(t *testing.T) {
 		})
 	}
 }
+
+// Defect 9: a derived +Inf, −Inf or NaN is written by one rule (CSV's
+// inf/-inf/nan text, the same text as a JSON string, the IEEE value in
+// Parquet), so diff finds no difference between two formats of one dataset.
+func TestDiffNonFiniteAcrossFormats(t *testing.T) {
+	const derived = `
+[[features.derived]]
+name = "pos"
+expr = "bidirectional_packets / 0.0"
+type = "float"
+[[features.derived]]
+name = "neg"
+expr = "-1.0 * bidirectional_packets / 0.0"
+type = "float"
+[[features.derived]]
+name = "nan"
+expr = "(bidirectional_packets - bidirectional_packets) / 0.0"
+type = "float"
+`
+	text := strings.Replace(testManifest, "splt = { n = 5 }\n", "splt = { n = 5 }\n"+derived, 1)
+	outs := map[string]string{}
+	for _, format := range []string{"csv", "parquet", "jsonl"} {
+		path, dir := writeTestManifest(t, strings.Replace(text, "[output]\n", "[output]\nformat = \""+format+"\"\n", 1))
+		if code, _, stderr := runCLI(t, "build", path); code != 0 {
+			t.Fatalf("build %s: exit %d: %s", format, code, stderr)
+		}
+		outs[format] = filepath.Join(dir, "out")
+	}
+	csvPart, _ := os.ReadFile(filepath.Join(outs["csv"], "part-00000.csv"))
+	if !strings.Contains(string(csvPart), ",inf,-inf,nan,") {
+		t.Fatalf("CSV rows do not hold inf,-inf,nan:\n%.400s", csvPart)
+	}
+	jsonPart, _ := os.ReadFile(filepath.Join(outs["jsonl"], "part-00000.jsonl"))
+	if !strings.Contains(string(jsonPart), `"pos":"inf","neg":"-inf","nan":"nan"`) {
+		t.Fatalf("JSON lines do not hold the strings inf, -inf, nan:\n%.400s", jsonPart)
+	}
+	for _, pair := range [][2]string{{"csv", "parquet"}, {"csv", "jsonl"}, {"jsonl", "parquet"}} {
+		code, stdout, stderr := runCLI(t, "diff", outs[pair[0]], outs[pair[1]])
+		if code != 0 || !strings.HasPrefix(stdout, "same:") {
+			t.Errorf("diff %s %s: exit %d\n%s%s", pair[0], pair[1], code, stdout, stderr)
+		}
+	}
+}
+
+// Defect 9: flows --help names every compression it reads and the link
+// type options.
+func TestFlowsHelpListsInputs(t *testing.T) {
+	code, stdout, _ := runCLI(t, "flows", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"gzip", "zstd", "xz", "bzip2", "-ppi", "-linux-sll2"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("flows --help does not mention %q:\n%s", want, stdout)
+		}
+	}
+}
