@@ -35,7 +35,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "dataset", Key: "url", Type: "string", Default: `""`, Doc: "where the dataset is published (http(s)://); croissant.json's url"},
 	{Table: "dataset", Key: "card", Type: "string", Default: `""`, Doc: "a Markdown file (relative to the manifest) with the authors' own prose, placed in the generated dataset card README.md"},
 
-	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
+	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`, `**`, `{a,b}`; never matching the output folder or dot-names, see Globs); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
 	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},
 	{Table: "input", Key: "name", Type: "string", Default: "the file name", Doc: "the value of the `source` column for this input's flows; must be unique; not allowed with a glob matching several files"},
 	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},

@@ -737,4 +737,4 @@ func expandVars(s string, lookup func(string) (string, bool)) (string, error) {
 	return out, nil
 }
 
-func hasGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
+func hasGlob(s string) bool { return strings.ContainsAny(s, "*?[{") }
