@@ -338,7 +338,7 @@ func TestBuildLinkTypeOptions(t *testing.T) {
 		Rows     int      `json:"rows"`
 		Warnings []string `json:"warnings"`
 	}
-	build := func(capture []byte, streamer string) input {
+	build := func(t *testing.T, capture []byte, streamer string) input {
 		t.Helper()
 		caps := t.TempDir()
 		if err := os.WriteFile(filepath.Join(caps, "x.pcap"), capture, 0o644); err != nil {
@@ -358,7 +358,7 @@ func TestBuildLinkTypeOptions(t *testing.T) {
 		}
 		return prov.Inputs[0]
 	}
-	eth := build(data, "")
+	eth := build(t, data, "")
 	if eth.Rows == 0 || len(eth.Warnings) != 0 {
 		t.Fatalf("Ethernet build: %+v", eth)
 	}
@@ -372,11 +372,11 @@ func TestBuildLinkTypeOptions(t *testing.T) {
 		{"linux_sll2", classicPcap(le, 0xa1b2c3d4, 276, sll2, times), "linux_sll2", "link type 276 (LINUX_SLL2)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := build(c.capture, "\n[streamer]\n"+c.key+" = true\n")
+			got := build(t, c.capture, "\n[streamer]\n"+c.key+" = true\n")
 			if d := cmp.Diff(input{Name: "x.pcap", Rows: eth.Rows}, got); d != "" {
 				t.Errorf("with %s = true (-want +got):\n%s", c.key, d)
 			}
-			got = build(c.capture, "")
+			got = build(t, c.capture, "")
 			want := input{Name: "x.pcap", Warnings: []string{"capture x.pcap: " + c.linkType + " is not decoded, its frames are ignored (NFStream ignores them too; flows --" +
 				strings.ReplaceAll(c.key, "_", "-") + " or [streamer] " + c.key + " = true decodes them)"}}
 			if d := cmp.Diff(want, got); d != "" {
