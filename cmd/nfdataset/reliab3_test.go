@@ -442,3 +442,38 @@ func TestFlowsHelpListsInputs(t *testing.T) {
 		}
 	}
 }
+
+// Defect 9: an error names what failed once, without a doubled prefix.
+func TestMessagesNameOnce(t *testing.T) {
+	dir := t.TempDir()
+	missingDir := filepath.Join(dir, "nodir")
+	for _, c := range []struct {
+		name   string
+		args   []string
+		code   int
+		want   string // the whole stderr
+		onceIn string // and this appears once
+	}{
+		{"output in a missing folder", []string{"flows", "-o", filepath.Join(missingDir, "x.csv"), ownCapture}, 1,
+			"nfdataset flows: output " + filepath.Join(missingDir, "x.csv") + ": create temporary file: no such file or directory\n", missingDir},
+		{"missing manifest", []string{"validate", filepath.Join(dir, "m.toml")}, 2,
+			"nfdataset validate: " + filepath.Join(dir, "m.toml") + ": cannot open it: no such file or directory\n", "m.toml"},
+		{"unknown plugin", []string{"flows", "--plugin", "x", ownCapture}, 2,
+			"", "--plugin"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (%s)", code, c.code, stderr)
+			}
+			if c.want != "" {
+				if d := cmp.Diff(c.want, stderr); d != "" {
+					t.Errorf("stderr (-want +got):\n%s", d)
+				}
+			}
+			if n := strings.Count(stderr, c.onceIn); n != 1 {
+				t.Errorf("%q appears %d times in %q", c.onceIn, n, stderr)
+			}
+		})
+	}
+}
