@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"strings"
 )
 
 // SSH: the version banners ("SSH-2.0-…") of both sides make the flow SSH;
@@ -51,10 +52,13 @@ func (sshDissector) Dissect(p *Packet, st *State) Verdict {
 		return NeedMore
 	case len(b) > 5 && b[5] == 20: // SSH_MSG_KEXINIT
 		sum := md5.Sum(hasshString(b, dir == 0))
+		// nDPI prints HASSH in upper-case hex (NFStream 6.6.0 live:
+		// 7B3F76E5…), unlike the lower-case JA3/JA4 hashes.
+		fp := strings.ToUpper(hex.EncodeToString(sum[:]))
 		if dir == 0 {
-			st.Meta().ClientFingerprint = hex.EncodeToString(sum[:])
+			st.Meta().ClientFingerprint = fp
 		} else {
-			st.Meta().ServerFingerprint = hex.EncodeToString(sum[:])
+			st.Meta().ServerFingerprint = fp
 		}
 	}
 	if st.Reported().ClientFingerprint != "" && st.Reported().ServerFingerprint != "" {

@@ -11,7 +11,9 @@ import (
 // ciphers "aes128-ctr,aes256-gcm@openssh.com" c2s / "aes256-ctr" s2c,
 // MACs "hmac-sha2-256" / "hmac-sha1", compression "none,zlib@openssh.com"
 // / "none". HASSH: MD5("<kex>;<c2s ciphers>;<c2s macs>;<c2s compression>")
-// = 7b3f76e5…, and the server side over the s2c lists = ec533e8b….
+// = 7B3F76E5…, and the server side over the s2c lists = EC533E8B…
+// (upper case, as NFStream 6.6.0 printed them for this KEXINIT in a
+// hand-built capture).
 const sshKexInit = "000000e40414000102030405060708090a0b0c0d0e0f0000002f637572766532353531392d7368613235362c6469666669652d68656c6c6d616e2d67726f757031342d736861323536000000187373682d656432353531392c7273612d736861322d353132000000216165733132382d6374722c6165733235362d67636d406f70656e7373682e636f6d0000000a6165733235362d6374720000000d686d61632d736861322d32353600000009686d61632d73686131000000156e6f6e652c7a6c6962406f70656e7373682e636f6d000000046e6f6e650000000000000000000000000000000000"
 
 func TestSSH(t *testing.T) {
@@ -27,7 +29,7 @@ func TestSSH(t *testing.T) {
 				{dir: 1, hex: sshKexInit},
 			},
 			want: Result{Application: "SSH", Category: "RemoteAccess", Confidence: 6,
-				ClientFingerprint: "7b3f76e580e44aea1e396d8af55a8228", ServerFingerprint: "ec533e8b63734be039f4747583343cb8"},
+				ClientFingerprint: "7B3F76E580E44AEA1E396D8AF55A8228", ServerFingerprint: "EC533E8B63734BE039F4747583343CB8"},
 		},
 		{
 			// A truncated KEXINIT still gets a fingerprint: MD5 of nothing.
@@ -38,7 +40,7 @@ func TestSSH(t *testing.T) {
 				{hex: sshKexInit[:120]},
 			},
 			want: Result{Application: "SSH", Category: "RemoteAccess", Confidence: 6,
-				ClientFingerprint: "d41d8cd98f00b204e9800998ecf8427e"},
+				ClientFingerprint: "D41D8CD98F00B204E9800998ECF8427E"},
 		},
 		{
 			name: "not a banner",

@@ -17,7 +17,9 @@ const (
 	LinkRaw        = 101 // LINKTYPE_RAW, mapped by libpcap to DLT_RAW
 	LinkCiscoHDLC  = 104
 	LinkLinuxSLL   = 113
+	LinkIEEE80211  = 105 // 802.11 without radiotap: decoded only inside PPI
 	LinkRadiotap   = 127
+	LinkPPI        = 192
 	LinkIPv4       = 228
 	LinkIPv6       = 229
 	LinkLinuxSLL2  = 276
@@ -43,6 +45,66 @@ type DecodeOptions struct {
 	Tunnels bool
 	// LinuxSLL2 decodes Linux cooked v2 frames, which NFStream ignores.
 	LinuxSLL2 bool
+	// PPI decodes Per-Packet Information frames (DLT 192: a header naming
+	// the inner link type, then that frame, Ethernet or 802.11 most often),
+	// which NFStream ignores.
+	PPI bool
+}
+
+// Decodes reports whether Decode reads frames of the link type with these
+// options; every frame of any other link type is ignored, as NFStream
+// ignores them.
+func Decodes(linkType uint32, opt DecodeOptions) bool {
+	switch linkType {
+	case LinkNull, LinkEthernet, LinkPPP, LinkRaw12, LinkRaw14, LinkPPPSerial, LinkRaw,
+		LinkCiscoHDLC, LinkLinuxSLL, LinkRadiotap, LinkIPv4, LinkIPv6:
+		return true
+	case LinkLinuxSLL2:
+		return opt.LinuxSLL2
+	case LinkPPI:
+		return opt.PPI
+	}
+	return false
+}
+
+// LinkTypeName is the LINKTYPE_* name of a link type, without the prefix,
+// or "" for one this table does not know.
+func LinkTypeName(linkType uint32) string {
+	switch linkType {
+	case LinkNull:
+		return "NULL"
+	case LinkEthernet:
+		return "ETHERNET"
+	case LinkPPP:
+		return "PPP"
+	case LinkRaw12, LinkRaw14, LinkRaw:
+		return "RAW"
+	case LinkPPPSerial:
+		return "PPP_HDLC"
+	case LinkCiscoHDLC:
+		return "C_HDLC"
+	case LinkIEEE80211:
+		return "IEEE802_11"
+	case 108:
+		return "LOOP"
+	case LinkLinuxSLL:
+		return "LINUX_SLL"
+	case LinkRadiotap:
+		return "IEEE802_11_RADIOTAP"
+	case LinkPPI:
+		return "PPI"
+	case 189:
+		return "USB_LINUX"
+	case 220:
+		return "USB_LINUX_MMAPPED"
+	case LinkIPv4:
+		return "IPV4"
+	case LinkIPv6:
+		return "IPV6"
+	case LinkLinuxSLL2:
+		return "LINUX_SLL2"
+	}
+	return ""
 }
 
 func be16(b []byte, i int) uint16 {
@@ -57,6 +119,48 @@ func byteAt(b []byte, i int) uint8 {
 		return 0
 	}
 	return b[i]
+}
+
+// decode80211 reads a bare 802.11 data frame at w (inside PPI; NFStream
+// never decodes DLT 105): the MACs into p, then the LLC/SNAP header's
+// EtherType and where the IP header starts. Control, management and
+// protected frames are not for the meter.
+func decode80211(data []byte, w int, p *Packet) (etype uint16, ipOffset int, ok bool) {
+	fc := binary.LittleEndian.Uint16(data[w:])
+	if (fc>>2)&0x3 != 2 || fc&0x4000 != 0 {
+		return 0, 0, false
+	}
+	toDS, fromDS := fc&0x0100 != 0, fc&0x0200 != 0
+	hdr := 24
+	if toDS && fromDS {
+		hdr = 30 // a fourth address
+	}
+	if (fc>>4)&0x8 != 0 {
+		hdr += 2 // QoS control
+		if fc&0x8000 != 0 {
+			hdr += 4 // HT control
+		}
+	}
+	llc := w + hdr
+	if len(data) < llc+8 || data[llc] != 0xAA || data[llc+1] != 0xAA {
+		return 0, 0, false
+	}
+	a1, a2, a3 := data[w+4:w+10], data[w+10:w+16], data[w+16:w+22]
+	switch {
+	case !toDS && !fromDS:
+		copy(p.DstMAC[:], a1)
+		copy(p.SrcMAC[:], a2)
+	case toDS && !fromDS:
+		copy(p.DstMAC[:], a3)
+		copy(p.SrcMAC[:], a2)
+	case !toDS && fromDS:
+		copy(p.DstMAC[:], a1)
+		copy(p.SrcMAC[:], a3)
+	default:
+		copy(p.DstMAC[:], a3)
+		copy(p.SrcMAC[:], data[w+24:w+30])
+	}
+	return be16(data, llc+6), llc + 8, true
 }
 
 // Decode parses one frame into p following NFStream's packet_process. It
@@ -78,6 +182,8 @@ func Decode(linkType uint32, data []byte, wireLen uint32, opt DecodeOptions, p *
 		tunnel     uint8
 		ipLen      int
 		v6         bool
+		viaPPI     bool
+		hdlcAt     int // where NFStream's Cisco HDLC test looks: the buffer's first byte
 	)
 
 datalink:
@@ -98,7 +204,7 @@ datalink:
 	case LinkPPP, LinkCiscoHDLC:
 		// NFStream tests the first byte of the whole buffer, not of the
 		// link header (matters only after a TZSP restart).
-		if data[0] == 0x0f || data[0] == 0x8f {
+		if data[hdlcAt] == 0x0f || data[hdlcAt] == 0x8f {
 			ipOffset = ethOffset + 4
 			etype = be16(data, ethOffset+2)
 		} else {
@@ -166,6 +272,29 @@ datalink:
 			etype = be16(data, llc+6)
 		}
 		ipOffset = llc + 8
+	case LinkPPI:
+		if !opt.PPI || viaPPI {
+			return false
+		}
+		// Version 0, flags, then the header length and the inner link
+		// type, both little-endian; the fields in between are radio
+		// metadata nothing here reads.
+		hdrLen := int(binary.LittleEndian.Uint16(data[ethOffset+2:]))
+		if data[ethOffset] != 0 || hdrLen < 8 || caplen < ethOffset+hdrLen {
+			return false
+		}
+		linkType = binary.LittleEndian.Uint32(data[ethOffset+4:])
+		ethOffset += hdrLen
+		hdlcAt, viaPPI = ethOffset, true
+		goto datalink
+	case LinkIEEE80211:
+		if !viaPPI {
+			return false
+		}
+		var ok bool
+		if etype, ipOffset, ok = decode80211(data, ethOffset, p); !ok {
+			return false
+		}
 	case LinkRaw12, LinkRaw14, LinkRaw:
 		ipOffset = ethOffset
 		switch data[ethOffset] >> 4 {

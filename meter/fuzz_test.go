@@ -42,3 +42,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodePPI feeds arbitrary bytes as PPI frames (DLT 192) with PPI
+// decoding on: the header's length and inner link type are attacker
+// controlled, and neither may make the decoder read outside the frame.
+func FuzzDecodePPI(f *testing.F) {
+	tcp := frame(6, [4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2}, 1234, 80, 20)
+	f.Add(ppiWrap(LinkEthernet, nil, tcp))                          // PPI, then Ethernet
+	f.Add(ppiWrap(LinkEthernet, make([]byte, 20), tcp))             // with a field block
+	f.Add(ppiWrap(LinkIEEE80211, nil, wifiFrame(0x0108, tcp[14:]))) // 802.11 ToDS data
+	f.Add(ppiWrap(LinkIEEE80211, nil, wifiFrame(0x0388, tcp[14:]))) // WDS QoS data
+	f.Add(ppiWrap(LinkPPI, nil, ppiWrap(LinkEthernet, nil, tcp)))   // PPI in PPI: refused
+	f.Add(ppiWrap(LinkRaw, nil, tcp[14:]))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p Packet
+		if !Decode(LinkPPI, data, uint32(len(data)), DecodeOptions{Tunnels: true, PPI: true}, &p) {
+			return
+		}
+		if len(p.IPPacket) > len(data) {
+			t.Fatalf("IP packet of %d bytes in a %d-byte frame", len(p.IPPacket), len(data))
+		}
+		_ = p.Payload()
+		if p.IPVersion != 4 && p.IPVersion != 6 {
+			t.Fatalf("ip version %d", p.IPVersion)
+		}
+	})
+}

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -162,14 +161,25 @@ func (t *table) integer(k string, def, lo, hi int64) int64 {
 		return def
 	}
 	if n < lo || n > hi {
-		if hi == math.MaxInt64 {
-			t.d.errorf(t.key(k), "must be at least %d, got %d", lo, n)
-		} else {
-			t.d.errorf(t.key(k), "must be in %d…%d, got %d", lo, hi, n)
-		}
+		t.d.errorf(t.key(k), "%s, got %d", rangeRule(n, lo, hi), n)
 		return def
 	}
 	return n
+}
+
+// rangeRule says which bound n breaks. A range is shown whole only when
+// both ends are small enough to read; a huge end (idle_timeout's
+// 18446744073709551, the largest value whose milliseconds fit in 64 bits)
+// is never what the user got wrong with a negative value.
+func rangeRule(n, lo, hi int64) string {
+	const readable = 1 << 20
+	if lo > -readable && hi < readable {
+		return fmt.Sprintf("must be in %d…%d", lo, hi)
+	}
+	if n < lo {
+		return fmt.Sprintf("must be ≥ %d", lo)
+	}
+	return fmt.Sprintf("must be ≤ %d", hi)
 }
 
 func (t *table) strings(k string) ([]string, bool) {
@@ -202,7 +212,15 @@ func (t *table) sub(k string) *table {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		t.d.errorf(t.key(k), "want a table, got %s", typeName(v))
+		if list, isTables := v.([]map[string]any); isTables {
+			times := "once"
+			if len(list) > 1 {
+				times = fmt.Sprintf("%d times", len(list))
+			}
+			t.d.errorf(t.key(k), "want one [%s] table, got an array of tables: [[%s]] written %s", k, k, times)
+		} else {
+			t.d.errorf(t.key(k), "want a table, got %s", typeName(v))
+		}
 		return nil
 	}
 	return t.d.table(t.key(k), m)

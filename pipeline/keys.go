@@ -35,7 +35,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "dataset", Key: "url", Type: "string", Default: `""`, Doc: "where the dataset is published (http(s)://); croissant.json's url"},
 	{Table: "dataset", Key: "card", Type: "string", Default: `""`, Doc: "a Markdown file (relative to the manifest) with the authors' own prose, placed in the generated dataset card README.md"},
 
-	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
+	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`, `**`, `{a,b}`; never matching the output folder or dot-names, see Globs); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
 	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},
 	{Table: "input", Key: "name", Type: "string", Default: "the file name", Doc: "the value of the `source` column for this input's flows; must be unique; not allowed with a glob matching several files"},
 	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},
@@ -51,6 +51,8 @@ var manifestKeys = []KeyDoc{
 	{Table: "input", Key: "socket_buffer_size", Type: "integer", Doc: "live only: capture ring size in bytes (default 0: the AF_PACKET default ring)", NFStream: "socket_buffer_size"},
 
 	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
+	{Table: "streamer", Key: "linux_sll2", Type: "boolean", Default: "false", Doc: "decode Linux cooked v2 captures (DLT 276), which NFStream ignores; `flows --linux-sll2`"},
+	{Table: "streamer", Key: "ppi", Type: "boolean", Default: "false", Doc: "decode PPI captures (DLT 192) with Ethernet or 802.11 inside, which NFStream ignores; `flows --ppi`"},
 	{Table: "streamer", Key: "bpf_filter", Type: "string", Default: `""`, Doc: "BPF filter (tcpdump syntax) applied before metering; empty keeps every frame", NFStream: "bpf_filter"},
 	{Table: "streamer", Key: "snapshot_length", Type: "integer", Default: "1536", Doc: "live capture only; offline inputs use the bytes recorded in the file. Recorded for completeness", NFStream: "snapshot_length"},
 	{Table: "streamer", Key: "idle_timeout", Type: "integer", Default: "120", Doc: "seconds without a packet after which a flow expires", NFStream: "idle_timeout"},

@@ -67,7 +67,7 @@ func TestLiveInputErrors(t *testing.T) {
 	}{
 		{"bad duration", live(`duration = "10 minutes"`), 6, "input[0].duration", "want a Go duration"},
 		{"negative duration", live(`duration = "-1s"`), 6, "input[0].duration", "must be positive"},
-		{"zero packets", live(`packets = 0`), 6, "input[0].packets", "must be at least 1"},
+		{"zero packets", live(`packets = 0`), 6, "input[0].packets", "must be ≥ 1"},
 		{"interface and path", live(`path = "a.pcap"`), 5, "input[0].interface", "not both"},
 		{"reorder", live(`reorder = true`), 5, "input[0].interface", "for capture files"},
 		{"live key on a file", strings.Replace(minimal, `dhcp.pcap"`, `dhcp.pcap"`+"\nduration = \"1m\"", 1), 6, "input[0].duration", "only for a live input"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/nfdataset/nfdataset/stages/anon"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -76,6 +77,10 @@ type StreamerParams struct {
 	AccountingMode int64  `json:"accounting_mode"`
 	MaxNFlows      int64  `json:"max_nflows"`
 	NMeters        int64  `json:"n_meters"`
+	// Link types NFStream ignores, decoded on request; omitted when off so
+	// that existing datasets keep their provenance and cache keys.
+	LinuxSLL2 bool `json:"linux_sll2,omitempty"`
+	PPI       bool `json:"ppi,omitempty"`
 }
 
 // DefaultStreamerParams returns NFStreamer's defaults.
@@ -87,6 +92,7 @@ func DefaultStreamerParams() StreamerParams {
 func (p StreamerParams) Stages() stages.Streamer {
 	s := stages.DefaultStreamer()
 	s.DecodeTunnels = p.DecodeTunnels
+	s.LinuxSLL2, s.PPI = p.LinuxSLL2, p.PPI
 	s.IdleTimeoutSec = uint64(p.IdleTimeout)
 	s.ActiveTimeoutSec = uint64(p.ActiveTimeout)
 	s.AccountingMode = int(p.AccountingMode)
@@ -135,6 +141,11 @@ const SourceColumn = "source"
 func Load(path string) (*Manifest, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
+		// The error names the file already; PathError would name it twice.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot %s it: %w", pe.Op, pe.Err)
+		}
 		return nil, &ManifestError{File: path, Err: err}
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
@@ -182,7 +193,9 @@ func Parse(file, dir string, src []byte) (*Manifest, error) {
 func (m *Manifest) decodeDataset(root *table) {
 	t := root.sub("dataset")
 	if t == nil {
-		root.d.errorf("dataset", "missing [dataset] table (name and version)")
+		if _, present := root.m["dataset"]; !present {
+			root.d.errorf("dataset", "missing [dataset] table (name and version)")
+		}
 		return
 	}
 	m.Dataset.Name = t.str("name", "")
@@ -278,6 +291,8 @@ func (m *Manifest) decodeStreamer(root *table) {
 	s := &m.Streamer
 	s.DecodeTunnels = t.boolean("decode_tunnels", s.DecodeTunnels)
 	s.BPFFilter = t.str("bpf_filter", s.BPFFilter)
+	s.LinuxSLL2 = t.boolean("linux_sll2", s.LinuxSLL2)
+	s.PPI = t.boolean("ppi", s.PPI)
 	s.SnapshotLength = t.integer("snapshot_length", s.SnapshotLength, 1, math.MaxInt32)
 	const maxTimeout = math.MaxUint64 / 1000 // NFStream: value×1000 ≤ 2^64−1
 	s.IdleTimeout = t.integer("idle_timeout", s.IdleTimeout, 0, maxTimeout)
@@ -519,7 +534,9 @@ func (m *Manifest) decodeOutput(root *table) {
 	o.RowsPerFile = DefaultRowsPerFile
 	t := root.sub("output")
 	if t == nil {
-		root.d.errorf("output", "missing [output] table (at least path)")
+		if _, present := root.m["output"]; !present { // else sub said what is wrong
+			root.d.errorf("output", "missing [output] table (at least path)")
+		}
 		return
 	}
 	o.Path = t.str("path", "")
@@ -720,4 +737,4 @@ func expandVars(s string, lookup func(string) (string, bool)) (string, error) {
 	return out, nil
 }
 
-func hasGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
+func hasGlob(s string) bool { return strings.ContainsAny(s, "*?[{") }

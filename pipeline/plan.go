@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -112,6 +111,13 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 		errs = append(errs, &ManifestError{File: m.File, Line: m.lines.line(key), Key: key, Err: err})
 	}
 	names := map[string]string{}
+	// Globs never match the output folder or anything in it. A folder
+	// that will be refused below (/, a foreign one) excludes nothing, so
+	// that its refusal is the one error.
+	outForGlobs, _, outErr := m.outputDir(opts.Output, lookup)
+	if outErr != nil || checkOutputFolder(outForGlobs) != nil {
+		outForGlobs = ""
+	}
 	for i := range m.Inputs {
 		in := &m.Inputs[i]
 		var groups [][]string // one job per group
@@ -133,7 +139,7 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 			continue
 		}
 		if in.Path != "" {
-			paths, err := m.resolvePaths(in.Path, lookup, true)
+			paths, err := m.resolvePaths(in.Path, lookup, true, outForGlobs)
 			if err != nil {
 				merr(in.Key+".path", err)
 				continue
@@ -153,7 +159,7 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 			var group []string
 			bad := false
 			for j, f := range in.Files {
-				paths, err := m.resolvePaths(f, lookup, false)
+				paths, err := m.resolvePaths(f, lookup, false, "")
 				if err != nil {
 					merr(fmt.Sprintf("%s.files[%d]", in.Key, j), err)
 					bad = true
@@ -258,10 +264,11 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 	return p, nil
 }
 
-// resolvePaths expands variables, makes path relative to the manifest and,
-// when glob is set, expands a pattern (sorted). Every result is a regular
-// file.
-func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool), glob bool) ([]string, error) {
+// resolvePaths expands variables, makes path relative to the manifest and
+// expands a pattern (sorted; see glob.go). Every result is a regular file.
+// When glob is set a pattern is expanded; it never matches outDir (unless
+// "") or anything inside it.
+func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool), glob bool, outDir string) ([]string, error) {
 	p, err := expandVars(path, lookup)
 	if err != nil {
 		return nil, err
@@ -271,14 +278,28 @@ func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool),
 	}
 	paths := []string{p}
 	if glob && hasGlob(p) {
-		paths, err = filepath.Glob(p)
+		var st globStats
+		var skip func(string) bool
+		if outDir != "" {
+			skip = func(f string) bool { return inside(outDir, f) }
+		}
+		paths, st, err = expandGlob(p, skip)
 		if err != nil {
-			return nil, fmt.Errorf("bad pattern %q: %w", path, err)
+			return nil, fmt.Errorf("%q: %w", path, err)
 		}
 		if len(paths) == 0 {
+			var why []string
+			if st.output > 0 {
+				why = append(why, fmt.Sprintf("the output folder %s is never matched", outDir))
+			}
+			if st.hidden > 0 {
+				why = append(why, fmt.Sprintf("%d name(s) starting with a dot are matched only by a pattern element starting with one", st.hidden))
+			}
+			if len(why) > 0 {
+				return nil, fmt.Errorf("no file matches %q (%s)", path, strings.Join(why, "; "))
+			}
 			return nil, fmt.Errorf("no file matches %q", path)
 		}
-		slices.Sort(paths)
 	}
 	for i, f := range paths {
 		info, err := os.Stat(f)

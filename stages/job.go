@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/nfdataset/nfdataset/features"
 	"github.com/nfdataset/nfdataset/meter"
@@ -19,6 +20,7 @@ type Matcher interface {
 type Streamer struct {
 	DecodeTunnels    bool
 	LinuxSLL2        bool // decode Linux cooked v2 frames (NFStream ignores them)
+	PPI              bool // decode PPI frames (NFStream ignores them)
 	IdleTimeoutSec   uint64
 	ActiveTimeoutSec uint64
 	AccountingMode   int
@@ -41,6 +43,10 @@ func (s Streamer) Env() features.Env {
 	}
 }
 
+func (s Streamer) decodeOptions() meter.DecodeOptions {
+	return meter.DecodeOptions{Tunnels: s.DecodeTunnels, LinuxSLL2: s.LinuxSLL2, PPI: s.PPI}
+}
+
 func secToMs(s uint64) uint64 {
 	if s > (1<<64-1)/1000 {
 		return 1<<64 - 1
@@ -59,8 +65,10 @@ type Job struct {
 	// is valid only during the call.
 	Transform func(v features.View) (features.Record, error)
 	Sink      Sink
-	// Strict turns a damaged capture into an error; otherwise OnWarning
-	// receives it and the job ends with the flows read so far.
+	// Strict turns a damaged capture, or frames of a link type the meter
+	// does not decode, into an error; otherwise OnWarning receives it (a
+	// damaged capture ends the job with the flows read so far, an undecoded
+	// link type warns once per file and link type).
 	Strict    bool
 	OnWarning func(error)
 	// NewExtractor, when set, builds one more instance of the job's feature
@@ -132,7 +140,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		IdleTimeoutMs:   secToMs(st.IdleTimeoutSec),
 		ActiveTimeoutMs: secToMs(st.ActiveTimeoutSec),
 		AccountingMode:  st.AccountingMode,
-		Decode:          meter.DecodeOptions{Tunnels: st.DecodeTunnels, LinuxSLL2: st.LinuxSLL2},
+		Decode:          st.decodeOptions(),
 		Hooks:           j.Extractor.Hooks(),
 		Emit:            emit,
 	})
@@ -186,6 +194,7 @@ func (j *Job) sinkTick() error {
 // capture ends the input with a warning, or with Strict an error; ctx is
 // checked every few thousand frames.
 func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame) (metered, stop bool)) (stopped bool, err error) {
+	links := linkCheck{opt: j.Streamer.decodeOptions()}
 	for n := 0; ; n++ {
 		if n&0xFFF == 0 && ctx.Err() != nil {
 			return false, ctx.Err()
@@ -214,6 +223,16 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame
 			continue
 		}
 		res.Frames++
+		if fr.LinkType != links.last || fr.File != links.file {
+			if err := links.check(fr); err != nil {
+				if j.Strict {
+					return false, err
+				}
+				if j.OnWarning != nil {
+					j.OnWarning(err)
+				}
+			}
+		}
 		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data) {
 			res.Filtered++
 			continue
@@ -226,4 +245,31 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame
 			return true, nil
 		}
 	}
+}
+
+// linkCheck finds frames of link types the meter does not decode. The
+// job compares each frame's link type and file with the last ones seen, so
+// the common case (one link type per file) costs two compares per frame.
+type linkCheck struct {
+	opt    meter.DecodeOptions
+	last   uint32
+	file   string
+	warned []LinkTypeError // each (file, link type) warns once
+}
+
+// maxLinkWarnings bounds the warnings of a pcapng file that declares a
+// new interface of an odd link type for every packet.
+const maxLinkWarnings = 16
+
+func (c *linkCheck) check(fr Frame) error {
+	c.last, c.file = fr.LinkType, fr.File
+	if meter.Decodes(fr.LinkType, c.opt) {
+		return nil
+	}
+	e := LinkTypeError{File: fr.File, LinkType: fr.LinkType}
+	if len(c.warned) >= maxLinkWarnings || slices.Contains(c.warned, e) {
+		return nil
+	}
+	c.warned = append(c.warned, e)
+	return &e
 }

@@ -158,7 +158,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 	seq := meter.NewSequencer(meter.SequencerConfig{
 		IdleTimeoutMs:   secToMs(st.IdleTimeoutSec),
 		ActiveTimeoutMs: secToMs(st.ActiveTimeoutSec),
-		Decode:          meter.DecodeOptions{Tunnels: st.DecodeTunnels, LinuxSLL2: st.LinuxSLL2},
+		Decode:          st.decodeOptions(),
 		Workers:         n,
 		MaxFlows:        st.MaxFlows,
 		BytesPackets:    meter.BytesPackets(exts[0].Hooks()),

@@ -52,6 +52,15 @@ func (e *OutputError) Error() string {
 func (e *OutputError) Unwrap() error { return e.Err }
 
 func outputError(path, op string, err error) error {
+	// A PathError would name the path (or the temporary file's) a second
+	// time: keep what failed and why.
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Err != nil {
+		if op == "" {
+			op = pe.Op
+		}
+		err = pe.Err
+	}
 	return &OutputError{Path: path, Op: op, Err: err}
 }
 

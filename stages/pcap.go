@@ -129,15 +129,7 @@ func (r *pcapReader) next() (Frame, error) {
 	if err != nil {
 		return Frame{}, r.corrupt(fmt.Errorf("packet data: %w", truncated(err)))
 	}
-	timeNs := int64(sec) * 1e9
-	timeMs := uint64(sec) * 1e3
-	if r.nanos {
-		timeNs += int64(frac)
-		timeMs += uint64(frac) / 1e6
-	} else {
-		timeNs += int64(frac) * 1e3
-		timeMs += uint64(frac) / 1e3
-	}
+	timeNs, timeMs := r.recordTime(sec, frac)
 	r.packets++
 	return Frame{
 		TimeNs:   timeNs,
@@ -145,7 +137,28 @@ func (r *pcapReader) next() (Frame, error) {
 		Data:     record[r.headerLen:],
 		WireLen:  wirelen,
 		LinkType: r.linkType,
+		File:     r.name,
 	}, nil
+}
+
+// recordTime turns a record's ts_sec and ts_usec (or ts_nsec) fields into
+// TimeNs and NFStream's TimeMs. libpcap stores both fields in an int32 and
+// byte-swaps a foreign-order file into a uint32: on the little-endian hosts
+// NFStream runs on, a little-endian file's fields are signed and a
+// big-endian file's unsigned (NFStream 6.6.0 on hand-built captures: ts_usec
+// 0xFFFFFC18 is -1 ms in the first, +4294966 ms in the second). TimeMs wraps
+// in uint64 like NFStream's tv_sec*1000 + tv_usec/1000 in C, division
+// truncating toward zero.
+func (r *pcapReader) recordTime(sec, frac uint32) (timeNs int64, timeMs uint64) {
+	s, f := int64(sec), int64(frac)
+	if r.order == binary.LittleEndian {
+		s, f = int64(int32(sec)), int64(int32(frac))
+	}
+	fracNs, fracMs := f*1e3, f/1e3
+	if r.nanos {
+		fracNs, fracMs = f, f/1e6
+	}
+	return s*1e9 + fracNs, uint64(s)*1e3 + uint64(fracMs)
 }
 
 func (r *pcapReader) corrupt(err error) error {

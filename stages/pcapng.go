@@ -339,6 +339,7 @@ func (r *pcapngReader) readPacket(blockType uint32, blockLen int) (Frame, error)
 		Data:     block[dataOffset : dataOffset+int(caplen)],
 		WireLen:  wirelen,
 		LinkType: iface.linkType,
+		File:     r.name,
 	}
 	if hasTimestamp {
 		frame.TimeNs, frame.TimeMs = iface.scale.times(timestamp, iface.offsetSec)

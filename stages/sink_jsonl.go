@@ -9,9 +9,11 @@ import (
 
 // JSONLinesSink writes one JSON object per record and per line, keys in
 // schema order. Ints are numbers; floats are numbers with Python's repr
-// digits, as in the CSV sink, and NaN or ±Inf (which JSON cannot hold) are
-// null; lists are arrays; Null values and the empty strings of Nullable
-// columns are null.
+// digits, as in the CSV sink, and NaN or ±Inf, which JSON numbers cannot
+// hold, are the strings "nan", "inf" and "-inf", the CSV sink's text (one
+// rule for every text format, docs/manifest.md; null would lose the value
+// and make two formats of one dataset differ); lists are arrays; Null
+// values and the empty strings of Nullable columns are null.
 //
 // The JSON is written by hand rather than with encoding/json: it keeps the
 // schema order (a map would sort the keys) and costs no reflection or
@@ -84,7 +86,9 @@ func appendJSONValue(b []byte, col features.Column, v *features.Value) []byte {
 		return strconv.AppendInt(b, v.Int, 10)
 	case features.Float:
 		if math.IsNaN(v.Float) || math.IsInf(v.Float, 0) {
-			return append(b, "null"...)
+			b = append(b, '"')
+			b = AppendPythonFloat(b, v.Float)
+			return append(b, '"')
 		}
 		return AppendPythonFloat(b, v.Float)
 	case features.String:

@@ -1,5 +1,7 @@
 package stages
 
+import "github.com/nfdataset/nfdataset/meter"
+
 // Frame is one captured frame. Data belongs to the source and is only valid
 // until the next call to Next (gopacket's zero-copy rule).
 type Frame struct {
@@ -12,6 +14,9 @@ type Frame struct {
 	Data     []byte // captured bytes (caplen)
 	WireLen  uint32 // original length on the wire
 	LinkType uint32 // LINKTYPE_* of the interface that captured it
+	// File names the capture the frame came from, as the user gave it
+	// ("-" for stdin; "" for a live interface), for warnings.
+	File string
 	// Tick marks a wall-clock tick from a live source instead of a frame:
 	// TimeMs is the current time and the job runs the meter's timers.
 	Tick bool
@@ -37,6 +42,33 @@ func (e *CorruptError) Error() string {
 }
 
 func (e *CorruptError) Unwrap() error { return e.Err }
+
+// LinkTypeError reports frames of a link type the meter does not decode:
+// NFStream ignores every one of them, so without this warning such a
+// capture would give no flows and no word why.
+type LinkTypeError struct {
+	File     string // as in Frame.File
+	LinkType uint32
+}
+
+func (e *LinkTypeError) Error() string {
+	name := meter.LinkTypeName(e.LinkType)
+	if name != "" {
+		name = " (" + name + ")"
+	}
+	file := e.File
+	if file == "" {
+		file = "live input"
+	}
+	msg := "capture " + file + ": link type " + itoa(int(e.LinkType)) + name + " is not decoded, its frames are ignored"
+	switch e.LinkType {
+	case meter.LinkPPI:
+		return msg + " (NFStream ignores them too; flows --ppi or [streamer] ppi = true decodes them)"
+	case meter.LinkLinuxSLL2:
+		return msg + " (NFStream ignores them too; flows --linux-sll2 or [streamer] linux_sll2 = true decodes them)"
+	}
+	return msg + " (docs/manifest.md lists the link types decoded)"
+}
 
 func itoa(n int) string {
 	if n == 0 {

@@ -30,6 +30,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 type flowsOptions struct {
 	decodeTunnels       bool
 	linuxSLL2           bool
+	ppi                 bool
 	bpfFilter           string
 	snapshotLength      int64
 	idleTimeout         int64
@@ -81,8 +82,9 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.format, "format", "", "output format: csv, jsonl, parquet or frames (Arrow buffers for the Python package); default: from the -o extension (.csv, .jsonl, .parquet), else csv")
 	fs.IntVar(&o.frameRows, "frame-rows", 0, "records per batch of the frames format (0: 4096); the Python package uses it")
 	fs.StringVar(&o.output, "o", "-", "output file (- for standard output)")
-	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture instead of warning")
+	fs.BoolVar(&o.strict, "strict", false, "fail (exit 1) on a truncated or corrupt capture, or on frames of a link type not decoded, instead of warning")
 	fs.BoolVar(&o.linuxSLL2, "linux-sll2", false, "decode Linux cooked v2 frames (NFStream ignores them)")
+	fs.BoolVar(&o.ppi, "ppi", false, "decode PPI frames, DLT 192, with Ethernet or 802.11 inside (NFStream ignores them)")
 	fs.BoolVar(&o.promiscuous, "promiscuous-mode", true, "live capture: put the interface in promiscuous mode")
 	fs.Int64Var(&o.socketBufferSize, "socket-buffer-size", 0, "live capture: capture buffer in bytes (0: default), 0…2147483647")
 	fs.DurationVar(&o.duration, "duration", 0, "live capture: stop after this long, e.g. 30s (0: until interrupted)")
@@ -205,6 +207,7 @@ func (o *flowsOptions) streamer() stages.Streamer {
 	return stages.Streamer{
 		DecodeTunnels:    o.decodeTunnels,
 		LinuxSLL2:        o.linuxSLL2,
+		PPI:              o.ppi,
 		IdleTimeoutSec:   uint64(o.idleTimeout),
 		ActiveTimeoutSec: uint64(o.activeTimeout),
 		AccountingMode:   int(o.accountingMode),
@@ -339,7 +342,12 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		FlushOnTick:  o.live,
 		Strict:       o.strict,
 		OnWarning: func(err error) {
-			fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
+			var ce *stages.CorruptError
+			if errors.As(err, &ce) {
+				fmt.Fprintf(stderr, "nfdataset flows: warning: %v (flows read so far are kept)\n", err)
+				return
+			}
+			fmt.Fprintf(stderr, "nfdataset flows: warning: %v\n", err)
 		},
 	}
 	if o.live && (o.performanceReport > 0 || o.reportJSON != "") {
