@@ -217,6 +217,8 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		return nil, err
 	}
 	streamer := m.Streamer.Stages()
+	flowLimit := m.Streamer.FlowLimit(job.Input.Live != nil, p.Requests)
+	streamer.MaxActiveFlows = int(flowLimit)
 	var src stages.Source
 	var raw stages.Source // the files' reader, when the input is files
 	var hashes []*readHash
@@ -373,6 +375,9 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}
 	if dedup != nil {
 		meta.Stats.Duplicates = dedup.Dropped
+	}
+	if flowLimit > 0 {
+		meta.Stats.Eviction = &EvictionStats{MaxActiveFlows: flowLimit, Evicted: res.Evicted}
 	}
 	if live != nil {
 		meta.Stats.Live = live.stats(res, streamer.MaxFlows)

@@ -281,7 +281,11 @@ func (m *Manifest) LiveDescription(in *Input) string {
 	if in.Live == nil {
 		return ""
 	}
-	return in.Live.describe(m.Streamer)
+	d := in.Live.describe(m.Streamer)
+	if lim := m.Streamer.describeLimit(true, m.Features.Requests); lim != "" {
+		d += "; " + lim
+	}
+	return d
 }
 
 // decodeRotateInterval reads [output].rotate_interval, which only a
@@ -312,6 +316,7 @@ type PerfReport struct {
 	Input                          string   `json:"input,omitempty"`
 	Time                           string   `json:"time"`
 	FlowsExpired                   int64    `json:"flows_expired"`
+	FlowsEvicted                   uint64   `json:"flows_evicted"`
 	PacketsProcessed               uint64   `json:"packets_processed"`
 	PacketsIgnored                 uint64   `json:"packets_ignored"`
 	PacketsDroppedFilteredByKernel uint64   `json:"packets_dropped_filtered_by_kernel"`
@@ -354,7 +359,7 @@ func (r *Reporter) OnTick(ts stages.TickStats) {
 
 // Write reports ts now.
 func (r *Reporter) Write(ts stages.TickStats) {
-	rep := PerfReport{Input: r.Input, Time: time.Now().UTC().Format(time.RFC3339Nano), FlowsExpired: ts.Flows,
+	rep := PerfReport{Input: r.Input, Time: time.Now().UTC().Format(time.RFC3339Nano), FlowsExpired: ts.Flows, FlowsEvicted: ts.Evicted,
 		PacketsProcessed: ts.Processed, PacketsIgnored: ts.Ignored, MetersPacketsProcessingBalance: ts.Balance}
 	if ls, ok := r.src.(stages.LiveStats); ok {
 		_, rep.PacketsDroppedFilteredByKernel = ls.Stats()
