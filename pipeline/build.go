@@ -337,6 +337,13 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			}
 		},
 	}
+	if job.Input.Live != nil {
+		// Live jobs run one at a time, so n_meters spreads the metering
+		// of one capture over cores; files are spread over the job pool.
+		j.NewExtractor = func() (*features.Extractor, error) {
+			return features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
+		}
+	}
 	var rep *Reporter
 	if l := job.Input.Live; l != nil && (l.PerformanceReport > 0 || p.reportJSON != nil) {
 		var text io.Writer

@@ -48,6 +48,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "input", Key: "promiscuous_mode", Type: "boolean", Doc: "live only: capture frames not addressed to this host (default true)", NFStream: "promiscuous_mode"},
 	{Table: "input", Key: "snapshot_length", Type: "integer", Doc: "live only: bytes kept of each frame (default: [streamer].snapshot_length)", NFStream: "snapshot_length"},
 	{Table: "input", Key: "performance_report", Type: "integer", Doc: "live only: every this many seconds print NFStream's performance report (flows, packets processed and ignored, kernel and interface drops, per-meter balance) as a JSON line on stderr; `build --report-json FILE` also writes it to FILE (default 0: none)", NFStream: "performance_report"},
+	{Table: "input", Key: "fanout", Type: "boolean", Doc: "live only: capture with several sockets in one PACKET_FANOUT group, spread by flow hash, one per meter (`n_meters`; with 0 or 1, one per core), each with its own ring (default false)"},
 	{Table: "input", Key: "socket_buffer_size", Type: "integer", Doc: "live only: capture ring size in bytes (default 0: the AF_PACKET default ring)", NFStream: "socket_buffer_size"},
 
 	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
