@@ -351,7 +351,10 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			text = p.reportText
 		}
 		rep = NewReporter(job.Name, l.Interface, live.src, time.Duration(l.PerformanceReport)*time.Second, text, p.reportJSON)
-		j.OnTick = rep.OnTick
+	}
+	if l := job.Input.Live; l != nil {
+		j.OnTick = prog.liveTicker(l.Interface, live, rep)
+		defer prog.live.Store(nil)
 	}
 	res, err := j.Run(ctx)
 	if err != nil {
@@ -939,6 +942,7 @@ type Progress struct {
 	jobsDone  int
 	flows     atomic.Int64
 	started   time.Time
+	live      atomic.Pointer[LiveProgress] // the capture running now, if any
 }
 
 func (p *Progress) start(plan *Plan, todo []*Job) {
@@ -972,6 +976,8 @@ type Snapshot struct {
 	Flows                 int64
 	JobsDone, JobsTotal   int
 	Elapsed               time.Duration
+	// Live holds a running capture's counters at its last tick.
+	Live *LiveProgress
 }
 
 // Remaining estimates the time left from the bytes read so far.
@@ -987,7 +993,7 @@ func (s Snapshot) Remaining() (time.Duration, bool) {
 func (p *Progress) Snapshot() Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := Snapshot{BytesRead: p.done, BytesTotal: p.total, Flows: p.flows.Load(), JobsDone: p.jobsDone, JobsTotal: p.jobsTotal}
+	s := Snapshot{BytesRead: p.done, BytesTotal: p.total, Flows: p.flows.Load(), JobsDone: p.jobsDone, JobsTotal: p.jobsTotal, Live: p.live.Load()}
 	for _, src := range p.active {
 		s.BytesRead += bytesRead(src)
 	}

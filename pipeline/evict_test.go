@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/stages"
 )
 
 // TestFlowLimit: the bound from max_active_flows and memory_limit (the
@@ -127,4 +129,22 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestLiveTickerProgress: a live job's tick puts its counters on the
+// progress snapshot and passes the tick on to the report.
+func TestLiveTickerProgress(t *testing.T) {
+	prog := &Progress{}
+	var reported bytes.Buffer
+	rep := &Reporter{Every: time.Nanosecond, JSON: &reported}
+	run := &liveRun{iface: "nfd-none0", started: time.Unix(1000, 0)}
+	tick := prog.liveTicker(run.iface, run, rep)
+	tick(stages.TickStats{Result: stages.Result{Frames: 42, Flows: 7, Evicted: 3}, Processed: 40})
+	want := &LiveProgress{Interface: "nfd-none0", Packets: 42, Flows: 7, Evicted: 3, Since: time.Unix(1000, 0)}
+	if d := cmp.Diff(want, prog.Snapshot().Live); d != "" {
+		t.Errorf("progress (-want +got):\n%s", d)
+	}
+	if !strings.Contains(reported.String(), `"flows_evicted":3`) {
+		t.Errorf("report %q lacks flows_evicted 3", reported.String())
+	}
 }

@@ -403,3 +403,34 @@ func (r *Reporter) Write(ts stages.TickStats) {
 		}
 	}
 }
+
+// LiveProgress is what build's progress line shows of a running capture,
+// as of its last tick.
+type LiveProgress struct {
+	Interface string
+	Packets   uint64 // frames captured
+	Dropped   uint64 // by the kernel (full ring) and by the interface
+	Flows     int64  // flows emitted
+	Evicted   uint64 // flows that left a full table
+	Since     time.Time
+}
+
+// liveTicker returns a live job's OnTick: it updates the progress line's
+// counters and passes the tick on to the performance report, if any.
+func (p *Progress) liveTicker(iface string, run *liveRun, rep *Reporter) func(stages.TickStats) {
+	return func(ts stages.TickStats) {
+		lp := &LiveProgress{Interface: iface, Packets: ts.Frames, Flows: ts.Flows, Evicted: ts.Evicted, Since: run.started}
+		if ls, ok := run.src.(stages.LiveStats); ok {
+			_, lp.Dropped = ls.Stats()
+		}
+		if d := rxDropped(iface); d >= run.rxDrop0 {
+			lp.Dropped += d - run.rxDrop0
+		}
+		if p != nil {
+			p.live.Store(lp)
+		}
+		if rep != nil {
+			rep.OnTick(ts)
+		}
+	}
+}

@@ -9,8 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nfdataset/nfdataset/pipeline"
 )
 
 // readCSVFile returns a CSV file's header and rows.
@@ -212,5 +215,25 @@ func writeFlood(t *testing.T, path string, n int) {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLiveProgressLine: while a capture runs, build's progress line shows
+// its packets, drops and flows instead of a byte bar.
+func TestLiveProgressLine(t *testing.T) {
+	since := time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		live pipeline.LiveProgress
+		want string
+	}{
+		{pipeline.LiveProgress{Interface: "eth0", Packets: 981233, Dropped: 12, Flows: 1520, Since: since},
+			"capturing eth0 1m30s  981233 packets  12 dropped  1520 flows  jobs 0/2"},
+		{pipeline.LiveProgress{Interface: "eth0", Packets: 5, Flows: 3, Evicted: 2, Since: since},
+			"capturing eth0 1m30s  5 packets  0 dropped  3 flows (2 evicted)  jobs 0/2"},
+	} {
+		got := liveProgressLine(pipeline.Snapshot{Live: &c.live, JobsTotal: 2}, since.Add(90*time.Second))
+		if got != c.want {
+			t.Errorf("progress line\n got %q\nwant %q", got, c.want)
+		}
 	}
 }
