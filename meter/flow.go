@@ -7,6 +7,9 @@ const (
 	ExpireIdle   int8 = 0 // idle timeout, idle scan or end of input
 	ExpireActive int8 = 1 // active timeout
 	ExpireCustom int8 = -1
+	// ExpireEvicted is not NFStream's: the flow left a full table
+	// (max_active_flows) to make room for a new one; see Config.MaxActive.
+	ExpireEvicted int8 = 2
 )
 
 // Key identifies a flow independently of direction (NFStream §3.1).

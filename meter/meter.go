@@ -10,6 +10,13 @@ type Config struct {
 	Decode          DecodeOptions
 	// Hooks run in order for every packet (feature sets, then plugins).
 	Hooks []Hook
+	// MaxActive, when > 0, bounds the flows in the table (max_active_flows).
+	// A packet that would create one more first makes room: the oldest
+	// created flow leaves, with ExpireIdle when its idle timeout has passed
+	// and ExpireEvicted otherwise. The choice depends on the packets alone
+	// (creation order and packet time), so the Sequencer makes the same one
+	// and the output stays the same for any number of meters.
+	MaxActive int
 	// Emit receives every finished flow, in NFStream's single-meter emission
 	// order. The flow is recycled when Emit returns: copy what you need.
 	Emit func(f *Flow)
@@ -33,8 +40,9 @@ type Meter struct {
 	free  []*Flow
 	clock
 
-	// Counters for reports.
-	Processed, Ignored uint64
+	// Counters for reports; Evicted counts flows that left a full table
+	// with ExpireEvicted.
+	Processed, Ignored, Evicted uint64
 }
 
 // New returns a meter. Hooks that implement Slotted learn their Ext index.
@@ -167,6 +175,9 @@ func (m *Meter) newFlow() *Flow {
 }
 
 func (m *Meter) create(key Key, p *Packet) {
+	if m.cfg.MaxActive > 0 && m.flows.n >= m.cfg.MaxActive {
+		m.evict()
+	}
 	f := m.newFlow()
 	initFlow(f, key, p, m.cfg.AccountingMode, m.cfg.Hooks)
 	if f.ExpirationID == ExpireCustom {
@@ -269,6 +280,20 @@ func (m *Meter) remove(f *Flow) {
 		m.tail = f.prev
 	}
 	f.prev, f.next = nil, nil
+}
+
+// evict makes room in a full table (Config.MaxActive): the oldest created
+// flow goes, as the idle scan would take it if its time had come.
+func (m *Meter) evict() {
+	f := m.head
+	if m.clock.idle(f.LastSeen, m.cfg.IdleTimeoutMs) {
+		f.ExpirationID = ExpireIdle
+	} else {
+		f.ExpirationID = ExpireEvicted
+		m.Evicted++
+	}
+	m.remove(f)
+	m.expire(f)
 }
 
 // expire runs the hooks' Expire, emits the flow and recycles it.

@@ -63,6 +63,7 @@ type SequencerConfig struct {
 	Decode                         DecodeOptions
 	Workers                        int
 	MaxFlows                       int64 // 0: unlimited; later expiries are dropped
+	MaxActive                      int   // Config.MaxActive: the same eviction
 	// BytesPackets is how many leading packets of each flow the workers'
 	// hooks read the bytes of (see PacketBytes); later commands carry no
 	// IPPacket, which spares copying them. Negative: every packet.
@@ -106,7 +107,7 @@ type Sequencer struct {
 	out     func(worker int, c *Command)
 	cmd     Command
 
-	Processed, Ignored uint64
+	Processed, Ignored, Evicted uint64
 	// PerWorker counts the packets sent to each worker (the meters'
 	// processing balance).
 	PerWorker []uint64
@@ -199,6 +200,15 @@ func (s *Sequencer) send(sh *shadow, op uint8, p *Packet) {
 }
 
 func (s *Sequencer) create(key Key, p *Packet) {
+	if s.cfg.MaxActive > 0 && len(s.flows) >= s.cfg.MaxActive {
+		// Meter.evict's choice, made on the shadows.
+		if h := s.head; s.clock.idle(h.last, s.cfg.IdleTimeoutMs) {
+			s.expire(h, ExpireIdle)
+		} else {
+			s.Evicted++
+			s.expire(h, ExpireEvicted)
+		}
+	}
 	var sh *shadow
 	if n := len(s.free); n > 0 {
 		sh = s.free[n-1]

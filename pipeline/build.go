@@ -217,6 +217,8 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		return nil, err
 	}
 	streamer := m.Streamer.Stages()
+	flowLimit := m.Streamer.FlowLimit(job.Input.Live != nil, p.Requests)
+	streamer.MaxActiveFlows = int(flowLimit)
 	var src stages.Source
 	var raw stages.Source // the files' reader, when the input is files
 	var hashes []*readHash
@@ -335,6 +337,13 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			}
 		},
 	}
+	if job.Input.Live != nil {
+		// Live jobs run one at a time, so n_meters spreads the metering
+		// of one capture over cores; files are spread over the job pool.
+		j.NewExtractor = func() (*features.Extractor, error) {
+			return features.NewExtractor(p.Requests, m.Streamer.Stages().Env())
+		}
+	}
 	var rep *Reporter
 	if l := job.Input.Live; l != nil && (l.PerformanceReport > 0 || p.reportJSON != nil) {
 		var text io.Writer
@@ -342,7 +351,10 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			text = p.reportText
 		}
 		rep = NewReporter(job.Name, l.Interface, live.src, time.Duration(l.PerformanceReport)*time.Second, text, p.reportJSON)
-		j.OnTick = rep.OnTick
+	}
+	if l := job.Input.Live; l != nil {
+		j.OnTick = prog.liveTicker(l.Interface, live, rep)
+		defer prog.live.Store(nil)
 	}
 	res, err := j.Run(ctx)
 	if err != nil {
@@ -373,6 +385,9 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		Stats: JobStats{Frames: res.Frames, Filtered: res.Filtered, Ignored: res.Ignored, Flows: res.Flows}}
 	if dedup != nil {
 		meta.Stats.Duplicates = dedup.Dropped
+	}
+	if flowLimit > 0 {
+		meta.Stats.Eviction = &EvictionStats{MaxActiveFlows: flowLimit, Evicted: res.Evicted}
 	}
 	if live != nil {
 		meta.Stats.Live = live.stats(res, streamer.MaxFlows)
@@ -927,6 +942,7 @@ type Progress struct {
 	jobsDone  int
 	flows     atomic.Int64
 	started   time.Time
+	live      atomic.Pointer[LiveProgress] // the capture running now, if any
 }
 
 func (p *Progress) start(plan *Plan, todo []*Job) {
@@ -960,6 +976,8 @@ type Snapshot struct {
 	Flows                 int64
 	JobsDone, JobsTotal   int
 	Elapsed               time.Duration
+	// Live holds a running capture's counters at its last tick.
+	Live *LiveProgress
 }
 
 // Remaining estimates the time left from the bytes read so far.
@@ -975,7 +993,7 @@ func (s Snapshot) Remaining() (time.Duration, bool) {
 func (p *Progress) Snapshot() Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := Snapshot{BytesRead: p.done, BytesTotal: p.total, Flows: p.flows.Load(), JobsDone: p.jobsDone, JobsTotal: p.jobsTotal}
+	s := Snapshot{BytesRead: p.done, BytesTotal: p.total, Flows: p.flows.Load(), JobsDone: p.jobsDone, JobsTotal: p.jobsTotal, Live: p.live.Load()}
 	for _, src := range p.active {
 		s.BytesRead += bytesRead(src)
 	}

@@ -48,6 +48,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "input", Key: "promiscuous_mode", Type: "boolean", Doc: "live only: capture frames not addressed to this host (default true)", NFStream: "promiscuous_mode"},
 	{Table: "input", Key: "snapshot_length", Type: "integer", Doc: "live only: bytes kept of each frame (default: [streamer].snapshot_length)", NFStream: "snapshot_length"},
 	{Table: "input", Key: "performance_report", Type: "integer", Doc: "live only: every this many seconds print NFStream's performance report (flows, packets processed and ignored, kernel and interface drops, per-meter balance) as a JSON line on stderr; `build --report-json FILE` also writes it to FILE (default 0: none)", NFStream: "performance_report"},
+	{Table: "input", Key: "fanout", Type: "boolean", Doc: "live only: capture with several sockets in one PACKET_FANOUT group, spread by flow hash, one per meter (`n_meters`; with 0 or 1, one per core), each with its own ring (default false)"},
 	{Table: "input", Key: "socket_buffer_size", Type: "integer", Doc: "live only: capture ring size in bytes (default 0: the AF_PACKET default ring)", NFStream: "socket_buffer_size"},
 
 	{Table: "streamer", Key: "decode_tunnels", Type: "boolean", Default: "true", Doc: "decode GTP-U, CAPWAP and TZSP tunnels; adds the tunnel_id column", NFStream: "decode_tunnels"},
@@ -59,6 +60,8 @@ var manifestKeys = []KeyDoc{
 	{Table: "streamer", Key: "active_timeout", Type: "integer", Default: "1800", Doc: "seconds after which a long flow is cut", NFStream: "active_timeout"},
 	{Table: "streamer", Key: "accounting_mode", Type: "integer", Default: "0", Doc: "byte counters: 0 link layer, 1 IP, 2 transport, 3 payload", NFStream: "accounting_mode"},
 	{Table: "streamer", Key: "max_nflows", Type: "integer", Default: "0", Doc: "stop each input after this many flows; 0 unlimited", NFStream: "max_nflows"},
+	{Table: "streamer", Key: "max_active_flows", Type: "integer", Doc: "bound on active flows per input: a new flow in a full table first expires the oldest created one (expiration_id 2 \"evicted\", or 0 if its idle timeout has passed); deterministic, the same for any n_meters (docs/live.md); default none for capture files, for interfaces the default memory_limit"},
+	{Table: "streamer", Key: "memory_limit", Type: "string", Doc: "bound on active flows from a memory size (`\"1GiB\"`; B, KiB, MiB, GiB, TiB) and a fixed per-flow cost of the feature sets (docs/live.md); with max_active_flows the smaller bound wins; default none for capture files, `\"1GiB\"` for interfaces"},
 	{Table: "streamer", Key: "n_meters", Type: "integer", Default: "0", Doc: "parallel meters per job (0: automatic); never changes the output", NFStream: "n_meters"},
 
 	{Table: "features", Key: "sets", Type: "array of strings", Default: `["base"]`, Doc: "feature sets (`nfdataset features` lists them); `base` is always included; columns follow NFStream's order whatever order is given", NFStream: "statistical_analysis (`stats`), splt_analysis (`splt`), n_dissections (`dpi`)"},

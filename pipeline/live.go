@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +35,9 @@ type LiveInput struct {
 	// PerformanceReport (performance_report) prints the report every so
 	// many seconds on stderr; 0: none.
 	PerformanceReport int64
+	// Fanout (fanout = true) captures with several sockets in one
+	// PACKET_FANOUT group, one per meter (FanoutSockets).
+	Fanout bool
 }
 
 // LiveTick is how often a live input's meter checks idle and active
@@ -45,7 +49,7 @@ const LiveTick = time.Second
 // interface may not use them.
 func decodeLive(t *table, in *Input) {
 	iface := t.str("interface", "")
-	liveKeys := []string{"duration", "packets", "flows", "promiscuous_mode", "snapshot_length", "socket_buffer_size", "performance_report"}
+	liveKeys := []string{"duration", "packets", "flows", "promiscuous_mode", "snapshot_length", "socket_buffer_size", "performance_report", "fanout"}
 	if iface == "" {
 		for _, k := range liveKeys {
 			if _, ok := t.get(k); ok {
@@ -71,6 +75,7 @@ func decodeLive(t *table, in *Input) {
 	l.SnapshotLength = t.integer("snapshot_length", 0, 1, math.MaxInt32)
 	l.SocketBufferSize = t.integer("socket_buffer_size", 0, 0, math.MaxInt32)
 	l.PerformanceReport = t.integer("performance_report", 0, 0, math.MaxInt32)
+	l.Fanout = t.boolean("fanout", false)
 	if in.Path != "" || len(in.Files) > 0 {
 		t.d.errorf(t.key("interface"), "give interface or path/files, not both")
 	}
@@ -126,6 +131,9 @@ func (l *LiveInput) describe(st StreamerParams) string {
 	if l.SocketBufferSize > 0 {
 		buf = fmt.Sprintf("%d-byte ring", l.SocketBufferSize)
 	}
+	if l.Fanout {
+		buf += fmt.Sprintf(", fanout over %d sockets (flow hash)", FanoutSockets(st.NMeters))
+	}
 	report := ""
 	if l.PerformanceReport > 0 {
 		report = fmt.Sprintf("; performance report every %ds", l.PerformanceReport)
@@ -154,6 +162,9 @@ func openLive(stop context.Context, l *LiveInput, st StreamerParams) (stages.Sou
 		MaxPackets:  l.Packets,
 		Context:     stop,
 	}
+	if l.Fanout {
+		cfg.Fanout = FanoutSockets(st.NMeters)
+	}
 	if st.BPFFilter != "" {
 		f, err := bpf.Compile(st.BPFFilter)
 		if err != nil {
@@ -162,6 +173,15 @@ func openLive(stop context.Context, l *LiveInput, st StreamerParams) (stages.Sou
 		cfg.KernelFilter = KernelFilter(f)
 	}
 	return stages.OpenLive(l.Interface, cfg)
+}
+
+// FanoutSockets is how many sockets fanout = true opens: one per meter
+// (n_meters), or with n_meters 0 or 1 one per core, at least two.
+func FanoutSockets(nMeters int64) int {
+	if nMeters > 1 {
+		return int(nMeters)
+	}
+	return max(2, runtime.NumCPU())
 }
 
 // KernelFilter adapts a compiled filter to stages.LiveConfig.KernelFilter:
@@ -213,6 +233,8 @@ type LiveStats struct {
 	Received         uint64 `json:"received"`
 	KernelDropped    uint64 `json:"kernel_dropped"`
 	InterfaceDropped uint64 `json:"interface_dropped"`
+	// FanoutSockets is the number of sockets of a fanout = true capture.
+	FanoutSockets int `json:"fanout_sockets,omitempty"`
 }
 
 // liveRun is one live job's capture.
@@ -242,6 +264,9 @@ func (r *liveRun) stats(res stages.Result, maxFlows int64) *LiveStats {
 	}
 	if maxFlows > 0 && res.Flows >= maxFlows {
 		s.EndedBy = "flows"
+	}
+	if fs, ok := r.src.(interface{ Sockets() int }); ok {
+		s.FanoutSockets = fs.Sockets()
 	}
 	if d := rxDropped(r.iface); d >= r.rxDrop0 {
 		s.InterfaceDropped = d - r.rxDrop0
@@ -281,7 +306,11 @@ func (m *Manifest) LiveDescription(in *Input) string {
 	if in.Live == nil {
 		return ""
 	}
-	return in.Live.describe(m.Streamer)
+	d := in.Live.describe(m.Streamer)
+	if lim := m.Streamer.describeLimit(true, m.Features.Requests); lim != "" {
+		d += "; " + lim
+	}
+	return d
 }
 
 // decodeRotateInterval reads [output].rotate_interval, which only a
@@ -312,6 +341,7 @@ type PerfReport struct {
 	Input                          string   `json:"input,omitempty"`
 	Time                           string   `json:"time"`
 	FlowsExpired                   int64    `json:"flows_expired"`
+	FlowsEvicted                   uint64   `json:"flows_evicted"`
 	PacketsProcessed               uint64   `json:"packets_processed"`
 	PacketsIgnored                 uint64   `json:"packets_ignored"`
 	PacketsDroppedFilteredByKernel uint64   `json:"packets_dropped_filtered_by_kernel"`
@@ -354,7 +384,7 @@ func (r *Reporter) OnTick(ts stages.TickStats) {
 
 // Write reports ts now.
 func (r *Reporter) Write(ts stages.TickStats) {
-	rep := PerfReport{Input: r.Input, Time: time.Now().UTC().Format(time.RFC3339Nano), FlowsExpired: ts.Flows,
+	rep := PerfReport{Input: r.Input, Time: time.Now().UTC().Format(time.RFC3339Nano), FlowsExpired: ts.Flows, FlowsEvicted: ts.Evicted,
 		PacketsProcessed: ts.Processed, PacketsIgnored: ts.Ignored, MetersPacketsProcessingBalance: ts.Balance}
 	if ls, ok := r.src.(stages.LiveStats); ok {
 		_, rep.PacketsDroppedFilteredByKernel = ls.Stats()
@@ -370,6 +400,37 @@ func (r *Reporter) Write(ts stages.TickStats) {
 	if r.JSON != nil {
 		if _, err := r.JSON.Write(b); err != nil && r.Err == nil {
 			r.Err = err
+		}
+	}
+}
+
+// LiveProgress is what build's progress line shows of a running capture,
+// as of its last tick.
+type LiveProgress struct {
+	Interface string
+	Packets   uint64 // frames captured
+	Dropped   uint64 // by the kernel (full ring) and by the interface
+	Flows     int64  // flows emitted
+	Evicted   uint64 // flows that left a full table
+	Since     time.Time
+}
+
+// liveTicker returns a live job's OnTick: it updates the progress line's
+// counters and passes the tick on to the performance report, if any.
+func (p *Progress) liveTicker(iface string, run *liveRun, rep *Reporter) func(stages.TickStats) {
+	return func(ts stages.TickStats) {
+		lp := &LiveProgress{Interface: iface, Packets: ts.Frames, Flows: ts.Flows, Evicted: ts.Evicted, Since: run.started}
+		if ls, ok := run.src.(stages.LiveStats); ok {
+			_, lp.Dropped = ls.Stats()
+		}
+		if d := rxDropped(iface); d >= run.rxDrop0 {
+			lp.Dropped += d - run.rxDrop0
+		}
+		if p != nil {
+			p.live.Store(lp)
+		}
+		if rep != nil {
+			rep.OnTick(ts)
 		}
 	}
 }

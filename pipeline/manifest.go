@@ -81,6 +81,11 @@ type StreamerParams struct {
 	// that existing datasets keep their provenance and cache keys.
 	LinuxSLL2 bool `json:"linux_sll2,omitempty"`
 	PPI       bool `json:"ppi,omitempty"`
+	// MaxActiveFlows and MemoryLimit (bytes) bound the flow table
+	// (FlowLimit); 0: unset. Omitted when unset, so that the cache keys of
+	// manifests without them stay what they were.
+	MaxActiveFlows int64 `json:"max_active_flows,omitempty"`
+	MemoryLimit    int64 `json:"memory_limit,omitempty"`
 }
 
 // DefaultStreamerParams returns NFStreamer's defaults.
@@ -300,6 +305,17 @@ func (m *Manifest) decodeStreamer(root *table) {
 	s.AccountingMode = t.integer("accounting_mode", s.AccountingMode, 0, 3)
 	s.MaxNFlows = t.integer("max_nflows", s.MaxNFlows, 0, math.MaxInt64)
 	s.NMeters = t.integer("n_meters", s.NMeters, 0, 1024)
+	s.MaxActiveFlows = t.integer("max_active_flows", s.MaxActiveFlows, 1, math.MaxInt32)
+	if v := t.str("memory_limit", ""); v != "" {
+		n, err := ParseSize(v)
+		switch {
+		case err != nil:
+			t.d.wrap(t.key("memory_limit"), err)
+		case n <= memoryReserve:
+			t.d.errorf(t.key("memory_limit"), "%s leaves nothing for flows: give more than %s", v, formatSize(memoryReserve))
+		}
+		s.MemoryLimit = n
+	}
 	if s.BPFFilter != "" {
 		if err := checkBPF(s.BPFFilter); err != nil {
 			t.d.wrap(t.key("bpf_filter"), err)

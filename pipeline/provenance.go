@@ -100,8 +100,17 @@ type JobStats struct {
 	Filtered   uint64 `json:"filtered"`
 	Ignored    uint64 `json:"ignored"`
 	Flows      int64  `json:"flows"`
+	// Eviction is there when the input's flow table was bounded.
+	Eviction *EvictionStats `json:"eviction,omitempty"`
 	// Live holds a live input's capture counters and why it ended.
 	Live *LiveStats `json:"live,omitempty"`
+}
+
+// EvictionStats records a bounded flow table (max_active_flows,
+// memory_limit): its bound and how many flows left it with expiration_id 2.
+type EvictionStats struct {
+	MaxActiveFlows int64  `json:"max_active_flows"`
+	Evicted        uint64 `json:"evicted"`
 }
 
 // DerivedInfo records the derived columns and the hash of their

@@ -25,6 +25,7 @@ type Streamer struct {
 	ActiveTimeoutSec uint64
 	AccountingMode   int
 	MaxFlows         int64 // 0: unlimited
+	MaxActiveFlows   int   // bound on the flow table (meter.Config.MaxActive); 0: none
 	NMeters          int   // 0: one per core; any value gives the same output
 }
 
@@ -100,6 +101,9 @@ type TickStats struct {
 type Result struct {
 	Frames, Ignored, Filtered uint64
 	Flows                     int64
+	// Evicted counts flows that left a full table (MaxActiveFlows) with
+	// expiration_id 2.
+	Evicted uint64
 }
 
 // Run reads the source to its end, meters it and writes every flow to the
@@ -141,6 +145,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		ActiveTimeoutMs: secToMs(st.ActiveTimeoutSec),
 		AccountingMode:  st.AccountingMode,
 		Decode:          st.decodeOptions(),
+		MaxActive:       st.MaxActiveFlows,
 		Hooks:           j.Extractor.Hooks(),
 		Emit:            emit,
 	})
@@ -152,7 +157,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 			}
 			if j.OnTick != nil {
 				r := res
-				r.Flows = id
+				r.Flows, r.Evicted = id, m.Evicted
 				j.OnTick(TickStats{Result: r, Processed: m.Processed, Balance: []uint64{m.Processed}})
 			}
 			return true, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
@@ -166,6 +171,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if sinkErr != nil {
 		return res, sinkErr
 	}
+	res.Evicted = m.Evicted
 	if stopped {
 		res.Flows = id
 		return res, nil

@@ -161,6 +161,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 		Decode:          st.decodeOptions(),
 		Workers:         n,
 		MaxFlows:        st.MaxFlows,
+		MaxActive:       st.MaxActiveFlows,
 		BytesPackets:    meter.BytesPackets(exts[0].Hooks()),
 	}, func(w int, c *meter.Command) {
 		b := cur[w]
@@ -191,7 +192,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 			results <- nil // the merger passes the tick on to the sink
 			if j.OnTick != nil {
 				r := res
-				r.Flows = seq.Emitted()
+				r.Flows, r.Evicted = seq.Emitted(), seq.Evicted
 				j.OnTick(TickStats{Result: r, Processed: seq.Processed, Balance: slices.Clone(seq.PerWorker)})
 			}
 			return true, seq.Done()
@@ -209,7 +210,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 	}
 	wg.Wait()
 	<-mergeDone
-	res.Flows = written
+	res.Flows, res.Evicted = written, seq.Evicted
 	if runErr != nil {
 		return res, runErr
 	}

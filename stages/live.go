@@ -25,6 +25,12 @@ type LiveConfig struct {
 	// unwanted frames before they are copied (bpf_filter); nil program:
 	// none. The job's user-space filter still sees every frame kept.
 	KernelFilter func(linkType uint32) ([]KernelInsn, error)
+	// Fanout, when > 1, captures with that many sockets in one
+	// PACKET_FANOUT group (fanout = true): the kernel spreads frames over
+	// their rings by flow hash, so each flow's frames keep their order on
+	// one socket. Each socket is drained on its own goroutine and the
+	// source hands their frames on as they arrive.
+	Fanout int
 }
 
 // KernelInsn is one classic BPF instruction (struct sock_filter).

@@ -58,6 +58,27 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 	if cfg.Context == nil {
 		cfg.Context = context.Background()
 	}
+	if cfg.Fanout > 1 {
+		return openFanout(name, ifc, link, cfg)
+	}
+	tp, err := openSocket(name, ifc, link, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context, lastTick: time.Now()}
+	if s.promisc, err = promiscuous(name, ifc, cfg); err != nil {
+		tp.Close()
+		return nil, err
+	}
+	if cfg.Duration > 0 {
+		s.deadline = time.Now().Add(cfg.Duration)
+	}
+	return s, nil
+}
+
+// openSocket opens one AF_PACKET ring on the interface, with the kernel
+// filter attached.
+func openSocket(name string, ifc *net.Interface, link uint32, cfg LiveConfig) (*afpacket.TPacket, error) {
 	opts := []any{
 		afpacket.OptInterface(name),
 		afpacket.OptPollTimeout(cfg.ReadTimeout),
@@ -71,7 +92,6 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live capture %s: %w", name, err)
 	}
-	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context, lastTick: time.Now()}
 	var prog []bpf.RawInstruction
 	if ifc.Flags&net.FlagLoopback != 0 {
 		// Loopback frames pass the socket twice, outgoing and incoming;
@@ -94,28 +114,29 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 			return nil, fmt.Errorf("live capture %s: the kernel refused the filter (SO_ATTACH_FILTER): %w", name, err)
 		}
 	}
-	if cfg.Promiscuous {
-		// A membership on a second socket raises the device's promiscuity
-		// count for as long as the capture runs, without touching the
-		// interface flags other programs see.
-		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
-		if err == nil {
-			mreq := unix.PacketMreq{Ifindex: int32(ifc.Index), Type: unix.PACKET_MR_PROMISC}
-			if err = unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
-				unix.Close(fd)
-			} else {
-				s.promisc = fd
-			}
-		}
-		if err != nil {
-			tp.Close()
-			return nil, fmt.Errorf("live capture %s: promiscuous mode: %w", name, err)
+	return tp, nil
+}
+
+// promiscuous raises the device's promiscuity while the capture runs, when
+// asked: it returns the socket holding the membership (-1: none).
+func promiscuous(name string, ifc *net.Interface, cfg LiveConfig) (int, error) {
+	if !cfg.Promiscuous {
+		return -1, nil
+	}
+	// A membership on a second socket raises the device's promiscuity
+	// count for as long as the capture runs, without touching the
+	// interface flags other programs see.
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
+	if err == nil {
+		mreq := unix.PacketMreq{Ifindex: int32(ifc.Index), Type: unix.PACKET_MR_PROMISC}
+		if err = unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
+			unix.Close(fd)
 		}
 	}
-	if cfg.Duration > 0 {
-		s.deadline = time.Now().Add(cfg.Duration)
+	if err != nil {
+		return -1, fmt.Errorf("live capture %s: promiscuous mode: %w", name, err)
 	}
-	return s, nil
+	return fd, nil
 }
 
 // dropOutgoing is a socket filter that rejects PACKET_OUTGOING frames: it

@@ -212,6 +212,9 @@ func startProgress(stderr io.Writer, prog *pipeline.Progress) func() {
 }
 
 func progressLine(s pipeline.Snapshot) string {
+	if s.Live != nil {
+		return liveProgressLine(s, time.Now())
+	}
 	const width = 30
 	frac := 1.0
 	if s.BytesTotal > 0 {

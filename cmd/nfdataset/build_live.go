@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/nfdataset/nfdataset/pipeline"
 )
@@ -67,4 +68,17 @@ func liveSignals(ctx context.Context, stderr io.Writer) (stop, abort context.Con
 		cancelStop()
 		cancelAbort()
 	}
+}
+
+// liveProgressLine is build's progress line while a capture runs: a
+// capture has no size to show a bar for, so it shows the capture's
+// counters at its last tick (updated every second).
+func liveProgressLine(s pipeline.Snapshot, now time.Time) string {
+	l := s.Live
+	evicted := ""
+	if l.Evicted > 0 {
+		evicted = fmt.Sprintf(" (%d evicted)", l.Evicted)
+	}
+	return fmt.Sprintf("capturing %s %s  %d packets  %d dropped  %d flows%s  jobs %d/%d",
+		l.Interface, now.Sub(l.Since).Round(time.Second), l.Packets, l.Dropped, l.Flows, evicted, s.JobsDone, s.JobsTotal)
 }

@@ -59,6 +59,7 @@ type flowsOptions struct {
 	systemMatch         string
 	sources             []string
 	anonymize           anonFlags
+	liveOpts            liveFlags
 }
 
 func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
@@ -96,6 +97,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.systemMatch, "system-visibility-match", "nfstream", "how flows match sockets: nfstream (ports, protocol and 2-character address prefixes, NFStream's key) or exact")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	o.anonymize.register(fs)
+	o.liveOpts.register(fs)
 	fs.Var(&o.plugins, "plugin", "add a plugin: NAME or NAME:key=value,key=value (repeatable)")
 	return fs
 }
@@ -178,7 +180,10 @@ func (o *flowsOptions) validate() error {
 			return usagef("invalid source %q: is a directory", s)
 		}
 	}
-	return o.resolveFormat()
+	if err := o.resolveFormat(); err != nil {
+		return err
+	}
+	return o.liveOpts.validate(o)
 }
 
 // featureRequests maps NFStreamer's switches onto feature sets.
@@ -253,6 +258,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	st := o.streamer()
+	st.MaxActiveFlows = o.liveOpts.flowLimit(o.live, reqs)
 	ext, err := features.NewExtractor(reqs, st.Env())
 	if err != nil {
 		return usageError{err}

@@ -38,6 +38,9 @@ func parsePlugin(s string) (features.Request, error) {
 const framesFormat = "frames"
 
 func (o *flowsOptions) newSink() (stages.Sink, error) {
+	if s, err := o.liveOpts.sink(o); s != nil || err != nil {
+		return s, err
+	}
 	if o.format != framesFormat {
 		return stages.NewSink(o.format, o.output, stages.SinkOptions{})
 	}

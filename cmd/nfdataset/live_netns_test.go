@@ -374,13 +374,18 @@ func waitCapture(t *testing.T, v *vethPair) {
 // TestLiveManifestVeth builds a live manifest on one end of a veth pair
 // while the test sends known TCP, UDP and ICMP flows from the other end,
 // and checks every flow's packet and byte counters against the frames
-// sent, with one meter and with two.
+// sent, with one meter, with two, and with two meters over a fanout group
+// of two sockets.
 func TestLiveManifestVeth(t *testing.T) {
 	v := newVethPair(t)
 	inj := v.injector(t)
 	pkts, want := v.conversation()
-	for _, meters := range []int{1, 2} {
-		t.Run(fmt.Sprintf("n_meters=%d", meters), func(t *testing.T) {
+	for _, c := range []struct {
+		meters int
+		fanout bool
+	}{{1, false}, {2, false}, {2, true}} {
+		meters := c.meters
+		t.Run(fmt.Sprintf("n_meters=%d,fanout=%v", meters, c.fanout), func(t *testing.T) {
 			dir := t.TempDir()
 			manifest := filepath.Join(dir, "live.toml")
 			text := fmt.Sprintf(`[dataset]
@@ -391,6 +396,7 @@ interface = %q
 name = "veth"
 duration = "4s"
 performance_report = 1
+fanout = %v
 
 [streamer]
 n_meters = %d
@@ -399,7 +405,7 @@ bpf_filter = "ip"
 [output]
 path = "out"
 format = "csv"
-`, v.ifA, meters)
+`, v.ifA, c.fanout, meters)
 			if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -438,6 +444,7 @@ format = "csv"
 							EndedBy       string `json:"ended_by"`
 							Received      uint64 `json:"received"`
 							KernelDropped uint64 `json:"kernel_dropped"`
+							FanoutSockets int    `json:"fanout_sockets"`
 						} `json:"live"`
 					} `json:"stats"`
 				} `json:"inputs"`
@@ -454,6 +461,9 @@ format = "csv"
 			if live.Interface != v.ifA || live.EndedBy != "duration" || live.KernelDropped != 0 ||
 				live.Received != prov.Inputs[0].Stats.Frames || prov.Inputs[0].Stats.Frames != uint64(len(pkts)) {
 				t.Errorf("dataset.json live input: %+v, frames %d (sent %d)", live, prov.Inputs[0].Stats.Frames, len(pkts))
+			}
+			if wantSockets := map[bool]int{false: 0, true: 2}[c.fanout]; live.FanoutSockets != wantSockets {
+				t.Errorf("dataset.json: %d fanout sockets, want %d", live.FanoutSockets, wantSockets)
 			}
 		})
 	}
@@ -735,5 +745,48 @@ func checkReports(t *testing.T, path, stderr string, flows int64, packets uint64
 	}
 	if prev.FlowsExpired != flows || prev.PacketsProcessed != packets || prev.PacketsIgnored != 0 {
 		t.Errorf("last report %+v, want %d flows and %d packets", prev, flows, packets)
+	}
+}
+
+// TestLiveFlowsRotatingDir: `flows IFACE --format parquet -o DIR
+// --rotate-interval 1s` writes the rolling layout of a live build without
+// a manifest: finished parts listed in dataset.json and verifiable while
+// the capture runs; after SIGINT the dataset is complete with every flow.
+func TestLiveFlowsRotatingDir(t *testing.T) {
+	v := newVethPair(t)
+	inj := v.injector(t)
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := nfdatasetIn(v.nsA, "flows", "--idle-timeout", "1", "--n-dissections", "0", "--bpf-filter", "udp",
+		"--format", "parquet", "-o", out, "--rotate-interval", "1s", v.ifA)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitCapture(t, v)
+	sent := 0
+	send := func(n int) {
+		for range n {
+			p := packet{proto: 17, src: v.ipB, dst: v.ipA, sport: uint16(21000 + sent), dport: 9, payload: 20, srcMAC: v.macB, dstMAC: otherHost}
+			inj.send(t, p.frame())
+			sent++
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	send(10)
+	time.Sleep(2500 * time.Millisecond)
+	complete, rows, files := datasetState(t, out)
+	if complete == nil || *complete || files == 0 || rows == 0 {
+		t.Fatalf("while capturing: complete %v, %d rows in %d parts; want finished parts and complete false", complete, rows, files)
+	}
+	send(3)
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("flows after SIGINT: %v\n%s", err, stderr.String())
+	}
+	complete, rows, files2 := datasetState(t, out)
+	if complete == nil || !*complete || rows != int64(sent) || files2 <= files {
+		t.Errorf("after SIGINT: complete %v, %d rows in %d parts; want complete, %d rows, more than %d parts", complete, rows, files2, sent, files)
 	}
 }
