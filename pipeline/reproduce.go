@@ -82,10 +82,16 @@ func Reproduce(ctx context.Context, opts ReproduceOptions) (*ReproduceReport, er
 	}
 	defer os.RemoveAll(scratch)
 	inputs, _ := doc["input"].([]any)
+	labels, _ := doc["label"].([]any)
 	depth := 0
 	for _, in := range inputs {
 		for _, p := range inputPaths(in) {
 			depth = max(depth, strings.Count(p, "../"))
+		}
+	}
+	for _, l := range labels {
+		for _, f := range labelFiles(l) {
+			depth = max(depth, strings.Count(f.path, "../"))
 		}
 	}
 	mdir := scratch
@@ -176,6 +182,47 @@ func Reproduce(ctx context.Context, opts ReproduceOptions) (*ReproduceReport, er
 			}
 		}
 	}
+	for i, l := range labels {
+		for _, lf := range labelFiles(l) {
+			what := fmt.Sprintf("label[%d] %s %s", i, lf.key, lf.path)
+			if filepath.IsAbs(lf.path) {
+				// An absolute path is part of the recorded manifest (and of
+				// its digest): the file must be where the authors had it.
+				if _, err := os.Stat(lf.path); err != nil {
+					rep.Missing++
+					rep.Inputs = append(rep.Inputs, fmt.Sprintf("%s: missing (an absolute path is read in place)", what))
+				} else {
+					rep.Inputs = append(rep.Inputs, fmt.Sprintf("%s: read in place", what))
+				}
+				continue
+			}
+			c := found[path.Base(lf.path)]
+			if len(c) == 0 {
+				rep.Missing++
+				rep.Inputs = append(rep.Inputs, fmt.Sprintf("%s: missing (no file of that name under %s)", what, opts.Inputs))
+				continue
+			}
+			// dataset.json has no digest of a ground-truth file, so the
+			// first of that name is used; a wrong one shows as label
+			// differences when the rebuilt dataset is verified.
+			note := ""
+			if len(c) > 1 {
+				note = fmt.Sprintf(" (first of %d files of that name)", len(c))
+			}
+			rep.Inputs = append(rep.Inputs, fmt.Sprintf("%s: found %s%s", what, c[0].path, note))
+			dst := filepath.Join(mdir, filepath.FromSlash(lf.path))
+			if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+				return nil, err
+			}
+			abs, err := filepath.Abs(c[0].path)
+			if err != nil {
+				return nil, err
+			}
+			if err := os.Symlink(abs, dst); err != nil && !os.IsExist(err) {
+				return nil, err
+			}
+		}
+	}
 	if rep.Missing > 0 {
 		return rep, nil
 	}
@@ -223,6 +270,26 @@ func inputPaths(in any) []string {
 	for _, f := range files {
 		if s, ok := f.(string); ok {
 			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// labelFileKeys names, per labeler kind, the keys holding a file the
+// labeler reads (relative to the manifest unless absolute): reproduce must
+// place those files too, or the labels cannot be rebuilt.
+var labelFileKeys = map[string][]string{"csv": {"path"}}
+
+type labelFile struct{ key, path string }
+
+// labelFiles lists the files a [[label]] table of a resolved manifest reads.
+func labelFiles(l any) []labelFile {
+	t, _ := l.(map[string]any)
+	kind, _ := t["kind"].(string)
+	var out []labelFile
+	for _, k := range labelFileKeys[kind] {
+		if p, _ := t[k].(string); p != "" {
+			out = append(out, labelFile{k, p})
 		}
 	}
 	return out

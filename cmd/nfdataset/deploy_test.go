@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -113,5 +114,83 @@ func TestDeployStdoutAndErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.msg) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.msg)
 		}
+	}
+}
+
+var updateDeploy = flag.Bool("update", false, "rewrite the examples in deploy/ from the current deploy command (review the diff first)")
+
+// deployExamples are the files checked in under deploy/ and the command
+// that writes each folder (the CIC-IDS2017 recipe in 8 shards). The
+// repository's own path is replaced by exampleRoot so that the files do
+// not depend on where the checkout is.
+var deployExamples = []struct {
+	dir  string
+	args []string
+}{
+	{"slurm", []string{"deploy", "slurm", "--shards", "8", "--split-above", "1GiB", "--cpus", "4", "--memory", "8G",
+		"--output", "/shared/datasets/cic-ids2017", "../../manifests/cic.toml"}},
+	{"kubernetes", []string{"deploy", "kubernetes", "--shards", "8", "--split-above", "1GiB", "--cpus", "4", "--memory", "8Gi",
+		"--image", "nfdataset:latest", "--pvc", "nfdataset-data", "--mount", "/shared",
+		"--output", "/shared/datasets/cic-ids2017", "../../manifests/cic.toml"}},
+}
+
+const exampleRoot = "/shared/nfdataset"
+
+// TestDeployExamples regenerates deploy/'s examples and fails when they
+// have drifted from what deploy writes today (go test -run
+// TestDeployExamples -update rewrites them).
+func TestDeployExamples(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range deployExamples {
+		t.Run(ex.dir, func(t *testing.T) {
+			tmp := t.TempDir()
+			args := append(append([]string{}, ex.args[:len(ex.args)-1]...), "-o", tmp, ex.args[len(ex.args)-1])
+			if code, _, stderr := runCLI(t, args...); code != 0 {
+				t.Fatalf("%q: exit %d: %s", args, code, stderr)
+			}
+			gen, err := os.ReadDir(tmp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(root, "deploy", ex.dir)
+			seen := map[string]bool{}
+			for _, e := range gen {
+				seen[e.Name()] = true
+				b, err := os.ReadFile(filepath.Join(tmp, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := strings.ReplaceAll(string(b), root, exampleRoot)
+				path := filepath.Join(dir, e.Name())
+				if *updateDeploy {
+					info, _ := os.Stat(filepath.Join(tmp, e.Name()))
+					os.MkdirAll(dir, 0o755)
+					if err := os.WriteFile(path, []byte(got), info.Mode().Perm()); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Errorf("%v (go test -run TestDeployExamples -update writes it)", err)
+					continue
+				}
+				if diff := cmp.Diff(string(want), got); diff != "" {
+					t.Errorf("deploy/%s/%s is out of date (-checked in +generated; -update rewrites it):\n%s", ex.dir, e.Name(), diff)
+				}
+				if strings.HasSuffix(e.Name(), ".yaml") {
+					decodeJob(t, path) // the checked-in Jobs stay valid batch/v1 Jobs
+				}
+			}
+			have, _ := os.ReadDir(dir)
+			for _, e := range have {
+				if !seen[e.Name()] {
+					t.Errorf("deploy/%s/%s is not written by deploy any more", ex.dir, e.Name())
+				}
+			}
+		})
 	}
 }

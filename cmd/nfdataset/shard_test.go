@@ -89,7 +89,15 @@ func singleBuild(t *testing.T, manifest, dir string) map[string]string {
 	if code, _, stderr := runCLI(t, "build", "--output", single, manifest); code != 0 {
 		t.Fatalf("build: exit %d: %s", code, stderr)
 	}
-	return listFiles(t, single)
+	files := listFiles(t, single)
+	// The merge must write these with the same bytes (issue 14): the
+	// comparisons with this map would pass vacuously without them.
+	for _, f := range []string{"dataset.json", "croissant.json", "manifest.json", "README.md"} {
+		if _, ok := files[f]; !ok {
+			t.Fatalf("the single build wrote no %s", f)
+		}
+	}
+	return files
 }
 
 // checkSplit checks that the records hold every input once (whole) or
@@ -312,5 +320,71 @@ func TestShardEnvKubernetes(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, listFiles(t, out)); diff != "" {
 		t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
+	}
+}
+
+// TestShardAreasMakeAnNfdatasetFolder checks the output-folder rule for
+// shards: a folder holding only .shards/ (what concurrent shards leave
+// before the merge) is nfdataset's, so another shard, the merge or a plain
+// build may write there; a look-alike that is not a .shards directory is
+// someone else's folder and every command refuses it.
+func TestShardAreasMakeAnNfdatasetFolder(t *testing.T) {
+	manifest, _ := writeTestManifest(t, testManifest)
+	shard := func(out string, i int) (int, string) {
+		code, _, stderr := runCLI(t, "build", "--output", out, "--jobs", "1", "--shard", fmt.Sprintf("%d/2", i), manifest)
+		return code, stderr
+	}
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, out string)
+		ours    bool
+	}{
+		{"shard area only", func(t *testing.T, out string) {
+			if code, stderr := shard(out, 0); code != 0 {
+				t.Fatalf("shard 0/2: exit %d: %s", code, stderr)
+			}
+			entries, _ := os.ReadDir(out)
+			if len(entries) != 1 || entries[0].Name() != ".shards" {
+				t.Fatalf("after one shard %s holds %v, want only .shards/", out, entries)
+			}
+		}, true},
+		{".shards is a file", func(t *testing.T, out string) {
+			os.MkdirAll(out, 0o755)
+			os.WriteFile(filepath.Join(out, ".shards"), []byte("x"), 0o644)
+		}, false},
+		{"shards without the dot", func(t *testing.T, out string) {
+			os.MkdirAll(filepath.Join(out, "shards", "0-of-2"), 0o755)
+			os.WriteFile(filepath.Join(out, "shards", "0-of-2.json"), []byte("{}"), 0o644)
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			tt.prepare(t, out)
+			code, stderr := shard(out, 1)
+			if !tt.ours {
+				if code == 0 || !strings.Contains(stderr, "was not made by nfdataset") {
+					t.Errorf("shard 1/2 into a foreign folder: exit %d, stderr %q; want a refusal", code, stderr)
+				}
+				if code, _, stderr := runCLI(t, "build", "--output", out, manifest); code == 0 || !strings.Contains(stderr, "was not made by nfdataset") {
+					t.Errorf("build into a foreign folder: exit %d, stderr %q; want a refusal", code, stderr)
+				}
+				return
+			}
+			if code != 0 {
+				t.Fatalf("shard 1/2 beside shard 0/2: exit %d: %s", code, stderr)
+			}
+			if code, _, stderr := runCLI(t, "merge", out); code != 0 {
+				t.Fatalf("merge: exit %d: %s", code, stderr)
+			}
+			// And a plain build over a folder with only shard areas.
+			out2 := filepath.Join(t.TempDir(), "out")
+			if code, stderr := shard(out2, 1); code != 0 {
+				t.Fatalf("shard 1/2: exit %d: %s", code, stderr)
+			}
+			if code, _, stderr := runCLI(t, "build", "--output", out2, manifest); code != 0 {
+				t.Errorf("build into a folder holding only .shards/: exit %d: %s", code, stderr)
+			}
+		})
 	}
 }
