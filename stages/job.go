@@ -12,8 +12,9 @@ import (
 )
 
 // Matcher decides whether a frame reaches the meter (the BPF filter).
+// wireLen is the frame's length on the wire ("len", "greater", "less").
 type Matcher interface {
-	Match(linkType uint32, data []byte) bool
+	Match(linkType uint32, data []byte, wireLen uint32) bool
 }
 
 // Streamer holds NFStreamer's metering parameters.
@@ -239,7 +240,7 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame
 				}
 			}
 		}
-		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data) {
+		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data, fr.WireLen) {
 			res.Filtered++
 			continue
 		}

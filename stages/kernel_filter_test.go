@@ -89,7 +89,7 @@ func TestKernelFilterMatches(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%q: %v", expr, err)
 			}
-			want := f.Match(fr.link, fr.data)
+			want := f.Match(fr.link, fr.data, uint32(len(fr.data)))
 			if want {
 				accepted++
 			}

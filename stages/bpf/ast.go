@@ -20,15 +20,16 @@ const (
 	protoSCTP
 	protoICMP
 	protoICMP6
+	protoEther
 )
 
-var protoQualNames = [...]string{"", "ip", "ip6", "arp", "tcp", "udp", "sctp", "icmp", "icmp6"}
+var protoQualNames = [...]string{"", "ip", "ip6", "arp", "tcp", "udp", "sctp", "icmp", "icmp6", "ether"}
 
 // protoQualByName holds the protocol keywords this package supports, both
 // as stand-alone primitives ("tcp") and as qualifiers ("tcp port 80").
 var protoQualByName = map[string]protoQual{
 	"ip": protoIP, "ip6": protoIP6, "arp": protoARP, "tcp": protoTCP, "udp": protoUDP,
-	"sctp": protoSCTP, "icmp": protoICMP, "icmp6": protoICMP6,
+	"sctp": protoSCTP, "icmp": protoICMP, "icmp6": protoICMP6, "ether": protoEther,
 }
 
 // dirQual is the direction qualifier. libpcap treats "src or dst" exactly
@@ -95,6 +96,20 @@ const (
 	primHost6                     // IPv6 host or net
 	primPort                      // port or portrange
 	primVLAN                      // vlan [N]
+	primRelation                  // arth relop arth; number indexes the filter's relations
+	primEther                     // ether host, src or dst with a MAC address
+	primFixed                     // a primitive without a value, written as abbrev
+)
+
+// fixedKind tells the primFixed primitives apart.
+type fixedKind uint8
+
+const (
+	fixedEtherBroadcast fixedKind = iota
+	fixedEtherMulticast
+	fixedIPBroadcast
+	fixedIPMulticast
+	fixedIP6Multicast
 )
 
 // primitive is one primitive with its qualifiers made explicit.
@@ -116,6 +131,10 @@ type primitive struct {
 
 	lo, hi  uint16 // port range; lo == hi for "port"
 	isRange bool
+
+	rel   *relation // primRelation
+	mac   [6]byte   // primEther
+	fixed fixedKind // primFixed
 
 	// depth counts the vlan primitives written before this one: libpcap
 	// moves the link-layer offsets by one 802.1Q tag for each.
@@ -165,6 +184,17 @@ func (p *primitive) write(b *strings.Builder) {
 		return
 	}
 	switch p.kind {
+	case primRelation:
+		p.rel.write(b)
+	case primEther:
+		p.writeQualifiers(b)
+		b.WriteString("host ")
+		for i, c := range p.mac {
+			if i > 0 {
+				b.WriteByte(':')
+			}
+			b.WriteString(strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+		}
 	case primProto:
 		if p.proto != protoDefault {
 			b.WriteString(protoQualNames[p.proto])

@@ -18,6 +18,7 @@ type capturedFrame struct {
 	micros   int64
 	linkType uint32
 	data     []byte
+	wireLen  uint32 // the length on the wire, for len, greater and less
 }
 
 // readCapture reads every record of a pcap or pcapng file (the extension
@@ -51,7 +52,7 @@ func readCapture(path string) ([]capturedFrame, error) {
 			if err != nil {
 				return frames, fmt.Errorf("%s: packet %d: %w", path, len(frames)+1, err)
 			}
-			frames = append(frames, capturedFrame{micros: ci.Timestamp.UnixMicro(), linkType: uint32(iface.LinkType), data: data})
+			frames = append(frames, capturedFrame{micros: ci.Timestamp.UnixMicro(), linkType: uint32(iface.LinkType), data: data, wireLen: uint32(ci.Length)})
 		}
 	}
 	r, err := pcapgo.NewReader(br)
@@ -67,7 +68,7 @@ func readCapture(path string) ([]capturedFrame, error) {
 		if err != nil {
 			return frames, fmt.Errorf("%s: packet %d: %w", path, len(frames)+1, err)
 		}
-		frames = append(frames, capturedFrame{micros: ci.Timestamp.UnixMicro(), linkType: uint32(r.LinkType()), data: data})
+		frames = append(frames, capturedFrame{micros: ci.Timestamp.UnixMicro(), linkType: uint32(r.LinkType()), data: data, wireLen: uint32(ci.Length)})
 	}
 }
 
@@ -113,7 +114,7 @@ func writeFrames(path string, frames []capturedFrame) error {
 		le32(uint32(fr.micros / 1e6))
 		le32(uint32(fr.micros % 1e6))
 		le32(uint32(len(fr.data)))
-		le32(uint32(len(fr.data)))
+		le32(max(fr.wireLen, uint32(len(fr.data))))
 		b.Write(fr.data)
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)

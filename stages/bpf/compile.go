@@ -38,6 +38,11 @@ const (
 	// testTransportField: a field at offset in the header after an IPv4
 	// header, whose length comes from the IHL nibble.
 	testTransportField
+	// testLinkField: a field at offset from the start of the frame.
+	testLinkField
+	// testRelation: the filter's relation number offset holds (cmp and
+	// value are unused).
+	testRelation
 )
 
 type cmpOp uint8
@@ -46,6 +51,7 @@ const (
 	cmpEq cmpOp = iota
 	cmpGE
 	cmpLE
+	cmpGT
 )
 
 // Jump targets beyond the program: the filter's verdict.
@@ -171,7 +177,19 @@ func netField(depth int, offset int32, size uint8, mask uint32, op cmpOp, value 
 }
 
 func transportField(depth int, offset int32, op cmpOp, value uint32) *cond {
-	return &cond{kind: condTest, test: insn{kind: testTransportField, depth: int32(depth), offset: offset, size: 2, mask: 0xffff, cmp: op, value: value}}
+	return field(testTransportField, depth, offset, 2, 0xffff, op, value)
+}
+
+// field is a test of a loaded, masked value; a zero mask makes the value
+// a constant 0, which libpcap's optimizer folds together with its load.
+func field(kind testKind, depth int, offset int32, size uint8, mask uint32, op cmpOp, value uint32) *cond {
+	if mask == 0 {
+		if compare(0, op, value) {
+			return &cond{kind: condTrue}
+		}
+		return &cond{kind: condFalse}
+	}
+	return &cond{kind: condTest, test: insn{kind: kind, depth: int32(depth), offset: offset, size: size, mask: mask, cmp: op, value: value}}
 }
 
 // toCond lowers the parsed expression.
@@ -269,6 +287,27 @@ func (lw lowering) primCond(p *primitive) *cond {
 		// libpcap tests IPv6 first here (and IPv4 first for proto); the
 		// order decides which facts its optimizer knows on NULL links.
 		return or(and(lw.linkProto(etherTypeIPv6, d), or(v6s...)), and(lw.linkProto(etherTypeIPv4, d), or(v4s...)))
+	case primRelation:
+		return lw.relationCond(p)
+	case primEther:
+		mac := p.mac
+		check := func(off int32) *cond {
+			return and(field(testLinkField, 0, off+2, 4, 0xffffffff, cmpEq, be32(mac[2:])),
+				field(testLinkField, 0, off, 2, 0xffff, cmpEq, uint32(mac[0])<<8|uint32(mac[1])))
+		}
+		return directed(p.dir, check(6), check(0))
+	case primFixed:
+		switch p.fixed {
+		case fixedEtherBroadcast:
+			return and(field(testLinkField, 0, 2, 4, 0xffffffff, cmpEq, 0xffffffff), field(testLinkField, 0, 0, 2, 0xffff, cmpEq, 0xffff))
+		case fixedEtherMulticast:
+			return &cond{kind: condNot, x: field(testLinkField, 0, 0, 1, 1, cmpEq, 0)}
+		case fixedIPBroadcast:
+			return and(lw.linkProto(etherTypeIPv4, d), or(netField(d, 16, 4, 0xffffffff, cmpEq, 0), netField(d, 16, 4, 0xffffffff, cmpEq, 0xffffffff)))
+		case fixedIPMulticast:
+			return and(lw.linkProto(etherTypeIPv4, d), netField(d, 16, 1, 0xff, cmpGE, 224))
+		}
+		return and(lw.linkProto(etherTypeIPv6, d), netField(d, 24, 1, 0xff, cmpEq, 255))
 	case primVLAN:
 		tpid := or(lw.linkProto(etherType8021Q, d), lw.linkProto(etherType8021AD, d), lw.linkProto(etherTypeQinQ, d))
 		if !p.hasNumber {
@@ -341,7 +380,7 @@ func compile(expr string, optimized bool) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Filter{expr: n.String(), usesVLAN: p.usesVLAN}
+	f := &Filter{expr: n.String(), usesVLAN: p.usesVLAN, usesEther: p.usesEther, rels: p.rels}
 	for model := range linkModels {
 		var pr program
 		entry := pr.emit(lowering{model: model}.toCond(n), targetAccept, targetReject)

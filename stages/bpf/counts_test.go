@@ -50,7 +50,7 @@ func TestRecordedCounts(t *testing.T) {
 			}
 			got := 0
 			for _, fr := range frames {
-				if f.Match(fr.linkType, fr.data) {
+				if f.Match(fr.linkType, fr.data, fr.wireLen) {
 					got++
 				}
 			}

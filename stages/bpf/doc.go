@@ -1,15 +1,23 @@
-// Package bpf compiles the subset of libpcap's filter language that users
-// pass to --bpf-filter (NFStream's bpf_filter) and evaluates it on captured
-// frames in pure Go, so offline runs need neither cgo nor libpcap.
+// Package bpf compiles libpcap's filter language, as users pass it to
+// --bpf-filter (NFStream's bpf_filter), and evaluates it on captured frames
+// in pure Go, so offline runs need neither cgo nor libpcap.
 //
 // Supported: host, net (CIDR, "mask", short IPv4 nets), port, portrange with
 // the src, dst, "src or dst" and "src and dst" qualifiers; tcp, udp, sctp,
 // icmp, icmp6, ip, ip6, arp; proto N, ip proto N, ip6 proto N (names tcp,
 // udp, icmp, icmp6, sctp, with or without libpcap's backslash escape);
-// vlan [N]; and/&&, or/||, not/!, parentheses, and libpcap's inheritance of
-// the previous qualifiers by a bare value ("host a or b", "tcp port 80 or
-// 443"). Anything else is rejected by Compile with a *CompileError naming
-// the unsupported part and its byte offset.
+// vlan [N]; ether host/src/dst with MAC addresses, ether proto, broadcast
+// and multicast (ether, ip, ip6); relations over packet bytes with
+// arithmetic (proto[expr], proto[expr:size], + - * / % & | ^ << >>, unary
+// minus, = == != < <= > >=) and libpcap's named offsets and flags
+// (tcpflags, tcp-syn …, icmptype, icmp-echo …, icmp6type …); len, greater
+// and less, on the frame's wire length; and/&&, or/||, not/!, parentheses,
+// and libpcap's inheritance of the previous qualifiers by a bare value
+// ("host a or b", "tcp port 80 or 443"). Anything else (gateway, decnet,
+// protochain, …) is rejected by Compile with a *CompileError naming the
+// unsupported part and its byte offset. On live interfaces the filters the
+// kernel program generator does not cover yet (relations, lengths, MAC
+// tests) run in user space only.
 //
 // Semantics follow libpcap 1.10 as compiled for an offline capture and
 // checked against tcpdump: where each link type keeps its EtherType (or

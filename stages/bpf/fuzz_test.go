@@ -43,7 +43,7 @@ func FuzzCompile(f *testing.F) {
 		pair, _ := compilePair(t, expr)
 		for _, fr := range frames {
 			pair.check(t, fr.linkType, fr.data)
-			if filter.Match(fr.linkType, fr.data) != again.Match(fr.linkType, fr.data) {
+			if filter.Match(fr.linkType, fr.data, uint32(len(fr.data))) != again.Match(fr.linkType, fr.data, uint32(len(fr.data))) {
 				t.Fatalf("Compile(%q) and its normal form %q disagree on % x", expr, normal, fr.data)
 			}
 		}

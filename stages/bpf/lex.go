@@ -16,7 +16,7 @@ const (
 	tokAnd              // &&
 	tokOr               // ||
 	tokSlash            // /
-	tokOther            // punctuation of features we do not support: [ ] < > = + - * & | ^ %
+	tokOther            // operators and brackets of relations: [ ] : < > = <= >= == != << >> + - * & | ^ %
 )
 
 type token struct {
@@ -79,6 +79,9 @@ func lex(expr string) []token {
 			n := 1
 			if c == '!' {
 				n = 2
+			} else if i+1 < len(expr) && (c == '<' || c == '>' || c == '=') &&
+				(expr[i+1] == '=' || c != '=' && expr[i+1] == c) {
+				n = 2 // <= >= == << >>
 			} else if c >= 0x80 {
 				_, n = utf8.DecodeRuneInString(expr[i:])
 			}

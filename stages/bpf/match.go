@@ -79,8 +79,10 @@ type Filter struct {
 		insns []insn
 		entry int32 // first instruction, or a verdict for constant filters
 	}
-	matchAll bool // the empty expression
-	usesVLAN bool
+	matchAll  bool // the empty expression
+	usesVLAN  bool
+	usesEther bool        // MAC addresses, link-layer broadcast or multicast: Ethernet only
+	rels      []*relation // testRelation's offset indexes these
 }
 
 // String returns the normalised expression: every primitive with its
@@ -94,30 +96,41 @@ func (f *Filter) String() string {
 }
 
 // Match reports whether libpcap would accept the frame captured with the given LINKTYPE_* (1 Ethernet, 113 Linux SLL, 0 NULL/loopback, 101/228/229 raw IP, 9 PPP, 104 C_HDLC, 50 PPP_HDLC, 276 Linux SLL2, 12/14 raw on some OSes).
+// data is the captured part of the frame and wireLen its length on the
+// wire, which "len", "greater" and "less" compare.
 //
 // A nil or empty filter accepts every frame. Any other filter accepts no
 // frame of a link type not listed above (108, LOOP, is supported too), and
 // a filter using "vlan" accepts no frame that is not Ethernet, since
-// libpcap will not compile such a filter for other link types.
-func (f *Filter) Match(linkType uint32, data []byte) bool {
+// libpcap will not compile such a filter for other link types; the same
+// holds for MAC addresses and link-layer broadcast and multicast.
+func (f *Filter) Match(linkType uint32, data []byte, wireLen uint32) bool {
 	if f == nil || f.matchAll {
 		return true
 	}
 	layout := layoutOf(linkType)
-	if layout.family == familyUnknown || f.usesVLAN && !layout.ethernet {
+	if layout.family == familyUnknown || (f.usesVLAN || f.usesEther) && !layout.ethernet {
 		return false
 	}
 	prog := &f.programs[layout.model]
-	accepted, _ := run(prog.insns, prog.entry, &layout, data)
+	accepted, _ := run(prog.insns, prog.entry, &layout, frame{data: data, wireLen: wireLen, rels: f.rels})
 	return accepted
+}
+
+// frame is what a program reads: the captured bytes, the length on the
+// wire, and the filter's relations.
+type frame struct {
+	data    []byte
+	wireLen uint32
+	rels    []*relation
 }
 
 // run executes a program on one frame. complete is false when a load fell
 // outside the frame, which rejects it.
-func run(insns []insn, pc int32, layout *linkLayout, data []byte) (accepted, complete bool) {
+func run(insns []insn, pc int32, layout *linkLayout, fr frame) (accepted, complete bool) {
 	for pc >= 0 {
 		in := &insns[pc]
-		ok, inBounds := in.eval(layout, data)
+		ok, inBounds := in.eval(layout, fr)
 		if !inBounds {
 			return false, false
 		}
@@ -132,9 +145,15 @@ func run(insns []insn, pc int32, layout *linkLayout, data []byte) (accepted, com
 
 // eval runs one test. inBounds is false when a load falls outside data,
 // which ends the whole filter with a rejection.
-func (in *insn) eval(l *linkLayout, data []byte) (ok, inBounds bool) {
+func (in *insn) eval(l *linkLayout, fr frame) (ok, inBounds bool) {
 	shift := int(in.depth) * vlanTagLen
+	data := fr.data
 	switch in.kind {
+	case testLinkField:
+		v, inBounds := load(data, int(in.offset), int(in.size))
+		return compare(v&in.mask, in.cmp, in.value), inBounds
+	case testRelation:
+		return fr.rels[in.offset].holds(l, data, fr.wireLen)
 	case testLinkProto:
 		return linkProtoIs(l, data, shift, uint16(in.value))
 	case testAddressFamily:
@@ -224,6 +243,8 @@ func compare(v uint32, op cmpOp, value uint32) bool {
 		return v >= value
 	case cmpLE:
 		return v <= value
+	case cmpGT:
+		return v > value
 	}
 	return v == value
 }

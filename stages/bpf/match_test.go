@@ -98,7 +98,7 @@ func TestMatch(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: Compile(%q): %v", tt.name, tt.filter, err)
 		}
-		if got := f.Match(tt.linkType, tt.frame); got != tt.want {
+		if got := f.Match(tt.linkType, tt.frame, uint32(len(tt.frame))); got != tt.want {
 			t.Errorf("%s: Compile(%q).Match(%d, % x) = %v, want %v", tt.name, tt.filter, tt.linkType, tt.frame, got, tt.want)
 		}
 	}
@@ -106,7 +106,7 @@ func TestMatch(t *testing.T) {
 
 func TestNilFilterMatchesEverything(t *testing.T) {
 	var f *Filter
-	if !f.Match(1, nil) || f.String() != "" {
+	if !f.Match(1, nil, 0) || f.String() != "" {
 		t.Error("a nil *Filter must accept every frame and print as empty")
 	}
 }
@@ -119,7 +119,7 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 	frames := [][]byte{ethernet(etherTypeIPv4, ipv4TCP, 7), ethernet(etherTypeIPv6, ipv6UDP), ethernet(etherTypeARP, arpRequest)}
 	allocs := testing.AllocsPerRun(100, func() {
 		for _, fr := range frames {
-			f.Match(1, fr)
+			f.Match(1, fr, uint32(len(fr)))
 		}
 	})
 	if allocs != 0 {
@@ -141,7 +141,7 @@ func BenchmarkMatch(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				f.Match(1, frame)
+				f.Match(1, frame, uint32(len(frame)))
 			}
 		})
 	}

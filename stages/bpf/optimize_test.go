@@ -30,15 +30,15 @@ func compilePair(t testing.TB, expr string) (filterPair, bool) {
 func (fp filterPair) check(t testing.TB, linkType uint32, data []byte) {
 	t.Helper()
 	layout := layoutOf(linkType)
-	if fp.plain.matchAll || layout.family == familyUnknown || fp.plain.usesVLAN && !layout.ethernet {
+	if fp.plain.matchAll || layout.family == familyUnknown || (fp.plain.usesVLAN || fp.plain.usesEther) && !layout.ethernet {
 		return
 	}
 	prog := &fp.plain.programs[layout.model]
-	want, complete := run(prog.insns, prog.entry, &layout, data)
+	want, complete := run(prog.insns, prog.entry, &layout, frame{data: data, wireLen: uint32(len(data)), rels: fp.plain.rels})
 	if !complete {
 		return
 	}
-	if got := fp.optimized.Match(linkType, data); got != want {
+	if got := fp.optimized.Match(linkType, data, uint32(len(data))); got != want {
 		t.Fatalf("%q on link type %d: optimized %v, as compiled %v; frame % x", fp.expr, linkType, got, want, data)
 	}
 }

@@ -1,6 +1,7 @@
 package bpf
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -14,7 +15,7 @@ const maxNesting = 256
 // unsupportedKeywords are libpcap keywords outside this package's subset.
 // Recognising them lets Compile say "unsupported" instead of "syntax error".
 var unsupportedKeywords = map[string]bool{
-	"link": true, "ether": true, "ppp": true, "slip": true, "fddi": true, "tr": true, "wlan": true,
+	"link": true, "ppp": true, "slip": true, "fddi": true, "tr": true, "wlan": true,
 	"rarp": true, "igmp": true, "igrp": true, "pim": true, "vrrp": true, "carp": true, "radio": true,
 	"ah": true, "esp": true, "atalk": true, "aarp": true, "decnet": true, "lat": true, "sca": true,
 	"moprc": true, "mopdl": true, "iso": true, "esis": true, "es-is": true, "isis": true, "is-is": true,
@@ -22,8 +23,7 @@ var unsupportedKeywords = map[string]bool{
 	"clnp": true, "stp": true, "ipx": true, "netbeui": true, "protochain": true, "gateway": true,
 	"type": true, "subtype": true, "dir": true, "direction": true, "address1": true, "addr1": true,
 	"address2": true, "addr2": true, "address3": true, "addr3": true, "address4": true, "addr4": true,
-	"ra": true, "ta": true, "less": true, "greater": true, "byte": true, "broadcast": true,
-	"multicast": true, "len": true, "inbound": true, "outbound": true, "ifindex": true, "mpls": true,
+	"ra": true, "ta": true, "byte": true, "inbound": true, "outbound": true, "ifindex": true, "mpls": true,
 	"pppoed": true, "pppoes": true, "geneve": true, "vxlan": true, "lane": true, "llc": true,
 	"metac": true, "bcc": true, "oam": true, "oamf4": true, "oamf4ec": true, "oamf4sc": true,
 	"sc": true, "ilmic": true, "vpi": true, "vci": true, "connectmsg": true, "metaconnect": true,
@@ -38,6 +38,7 @@ var supportedKeywords = map[string]bool{
 	"and": true, "or": true, "not": true, "src": true, "dst": true, "host": true, "net": true,
 	"port": true, "portrange": true, "proto": true, "mask": true, "vlan": true,
 	"ip": true, "ip6": true, "arp": true, "tcp": true, "udp": true, "sctp": true, "icmp": true, "icmp6": true,
+	"ether": true, "len": true, "less": true, "greater": true, "broadcast": true, "multicast": true,
 }
 
 // protoNumbers are the protocol names accepted after "proto"; libpcap looks
@@ -51,6 +52,8 @@ type parser struct {
 	nesting   int
 	vlanDepth int // vlan primitives parsed so far
 	usesVLAN  bool
+	usesEther bool        // MAC addresses, link-layer broadcast or multicast
+	rels      []*relation // the relations, numbered in order
 }
 
 func parse(expr string) (*node, *parser, error) {
@@ -219,6 +222,34 @@ func (p *parser) parseTerm(prev qualifiers) (*node, qualifiers, error) {
 	}
 	defer p.leave()
 	t := p.peek()
+	if !p.startsArith(t) {
+		return p.parseLogicalTerm(prev)
+	}
+	start, rels := p.pos, len(p.rels)
+	n, err := p.parseRelation()
+	if err == nil {
+		return n, qualifiers{}, nil
+	}
+	if t.kind != tokLParen {
+		return nil, prev, err
+	}
+	// "(" starts a relation or a parenthesised expression: try both and
+	// report the error that got further.
+	p.pos, p.rels = start, p.rels[:rels]
+	n, q, err2 := p.parseLogicalTerm(prev)
+	if err2 == nil {
+		return n, q, nil
+	}
+	var e1, e2 *CompileError
+	if errors.As(err, &e1) && errors.As(err2, &e2) && e1.Offset > e2.Offset {
+		return nil, prev, err
+	}
+	return nil, prev, err2
+}
+
+// parseLogicalTerm parses a term that is not a relation.
+func (p *parser) parseLogicalTerm(prev qualifiers) (*node, qualifiers, error) {
+	t := p.peek()
 	switch {
 	case isNot(t):
 		p.next()
@@ -239,6 +270,24 @@ func (p *parser) parseTerm(prev qualifiers) (*node, qualifiers, error) {
 		// libpcap: a parenthesised expression passes on the qualifiers
 		// that were in force before its "(".
 		return n, prev, nil
+	case isKeyword(t, "greater"), isKeyword(t, "less"):
+		return p.parseLength()
+	case isKeyword(t, "broadcast"), isKeyword(t, "multicast"):
+		p.next()
+		p.usesEther = true
+		prim := primitive{kind: primFixed, abbrev: "ether " + t.text, fixed: fixedEtherBroadcast}
+		if t.text == "multicast" {
+			prim.fixed = fixedEtherMulticast
+		}
+		return &node{kind: nodePrim, prim: prim}, qualifiers{}, nil
+	case isProtoQual(t) && (isKeyword(p.peekAt(1), "broadcast") || isKeyword(p.peekAt(1), "multicast")):
+		return p.parseCast()
+	case isKeyword(t, "ether") && !startsQualifiers(p.peekAt(1)):
+		nt := p.peekAt(1)
+		if nt.kind == tokWord && !nt.escaped && unsupportedKeywords[nt.text] {
+			return nil, prev, p.unsupported(p.pos, p.pos+1)
+		}
+		return nil, prev, p.errAt(nt.offset, "syntax error: unexpected %s after \"ether\" (expected host, src, dst, proto, broadcast, multicast or [)", nt.describe())
 	case isProtoQual(t):
 		nt := p.peekAt(1)
 		i := p.pos
@@ -279,8 +328,10 @@ func (p *parser) expect(kind tokenKind) error {
 }
 
 // abbreviation builds the primitive for a protocol keyword used alone.
-func (p *parser) abbreviation(word string) primitive {
-	prim := primitive{abbrev: word, depth: p.vlanDepth}
+func (p *parser) abbreviation(word string) primitive { return abbreviation(word, p.vlanDepth) }
+
+func abbreviation(word string, depth int) primitive {
+	prim := primitive{abbrev: word, depth: depth}
 	switch word {
 	case "ip":
 		prim.kind, prim.etherType = primLinkProto, etherTypeIPv4
@@ -445,6 +496,9 @@ func (p *parser) parseValue(q qualifiers) (*node, error) {
 
 func (p *parser) protoValue(q qualifiers, t token, prim *primitive) error {
 	prim.kind = primProto
+	if q.proto == protoEther {
+		return p.etherProtoValue(t, prim)
+	}
 	switch q.proto {
 	case protoDefault, protoIP, protoIP6:
 	default:
@@ -525,6 +579,12 @@ func (p *parser) port(t token, s string) (uint16, error) {
 }
 
 func (p *parser) addressValue(q qualifiers, t token, prim *primitive) error {
+	if q.proto == protoEther {
+		return p.macValue(q, t, prim)
+	}
+	if _, ok := parseMAC(t.text); ok && !t.escaped {
+		return p.errAt(t.offset, "ethernet address %s used in non-ether expression (write \"ether host %s\")", t.describe(), t.text)
+	}
 	prim.isNet = q.addr == addrNet
 	wantsMask := func() bool {
 		return p.peek().kind == tokSlash || isKeyword(p.peek(), "mask")

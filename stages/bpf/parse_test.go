@@ -14,6 +14,30 @@ func TestCompileNormalises(t *testing.T) {
 	tests := []struct{ expr, want string }{
 		{"", ""},
 		{"  tcp  ", "tcp"},
+		{"tcp[13] & 2 != 0", "(tcp[13:1] & 2) != 0"},
+		{"tcp[tcpflags] & tcp-syn != 0", "(tcp[13:1] & 2) != 0"},
+		{"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn|tcp-ack", "(tcp[13:1] & 18) = 18"},
+		{"ip[6:2] & 0x1fff != 0", "(ip[6:2] & 8191) != 0"},
+		{"icmp[icmptype] = icmp-echo", "icmp[0:1] = 8"},
+		{"icmp6[icmp6type] == icmp6-neighborsolicit", "icmp6[0:1] = 135"},
+		{"ip[2:2] - ((ip[0]&0xf)<<2) > 100", "(ip[2:2] - ((ip[0:1] & 15) << 2)) > 100"},
+		{"udp[4 : 2]>=8", "udp[4:2] >= 8"},
+		{"len >= 1 + 2 * 3", "len >= 7"},
+		{"len = 1 ^ 2 & 3", "len = 3"},
+		{"len = 2 ^ 3 + 1", "len = 6"},
+		{"len - 1 - 1 < -len", "((len - 1) - 1) < (-len)"},
+		{"ether[len - 1:1] = 0", "ether[(len - 1):1] = 0"},
+		{"greater 200", "len >= 200"},
+		{"less 100", "len <= 100"},
+		{"(tcp[0] = 1) or (len > 2)", "tcp[0:1] = 1 or len > 2"},
+		{"((len + 1) * 2 > 3)", "((len + 1) * 2) > 3"},
+		{"not len = 5 and tcp", "not len = 5 and tcp"},
+		{"ether host 0:1:2:a:Bb:cc", "ether host 00:01:02:0a:bb:cc"},
+		{"ether src 01-02-03-04-05-06 or 0102.0304.0507", "ether src host 01:02:03:04:05:06 or ether src host 01:02:03:04:05:07"},
+		{"ether dst 010203040506", "ether dst host 01:02:03:04:05:06"},
+		{"ether proto 0x800 or ether proto \\arp", "ether proto 2048 or ether proto 2054"},
+		{"broadcast or ether multicast", "ether broadcast or ether multicast"},
+		{"ip broadcast or ip multicast or ip6 multicast", "ip broadcast or ip multicast or ip6 multicast"},
 		{"host 10.0.0.1", "host 10.0.0.1"},
 		{"host 10.0.0.1 or 10.0.0.2", "host 10.0.0.1 or host 10.0.0.2"},
 		{"src host 10.0.0.1", "src host 10.0.0.1"},
@@ -104,20 +128,28 @@ func TestCompileNormalises(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	tests := []struct{ expr, want string }{
-		{"ether host 1.2.3.4", `bpf: unsupported primitive "ether host" at offset 0`},
-		{"ether src 1:2:3:4:5:6", `bpf: unsupported primitive "ether src" at offset 0`},
 		{"gateway 1.2.3.4", `bpf: unsupported primitive "gateway" at offset 0`},
-		{"tcp and ip broadcast", `bpf: unsupported primitive "ip broadcast" at offset 8`},
-		{"ip multicast", `bpf: unsupported primitive "ip multicast" at offset 0`},
-		{"tcp[13] & 2 != 0", `bpf: unsupported primitive "tcp[...]" at offset 0`},
-		{"ip[0] = 4", `bpf: unsupported primitive "ip[...]" at offset 0`},
-		{"len > 100", `bpf: unsupported primitive "len" at offset 0`},
-		{"less 100", `bpf: unsupported primitive "less" at offset 0`},
+		{"ether host 1.2.3.4", `bpf: invalid MAC address "1.2.3.4" (write it as xx:xx:xx:xx:xx:xx; host names are not resolved) at offset 11`},
+		{"host 1:2:3:4:5:6", `bpf: ethernet address "1:2:3:4:5:6" used in non-ether expression (write "ether host 1:2:3:4:5:6") at offset 5`},
+		{"ether net 1:2:3:4:5:6", `bpf: "ether" qualifier cannot be used with net at offset 10`},
+		{"ether port 80", `bpf: "ether" qualifier cannot be used with port at offset 11`},
+		{"ip[0:3] = 4", `bpf: data size must be 1, 2, or 4, not 3 at offset 5`},
+		{"len / 0 = 1", `bpf: division by zero at offset 4`},
+		{"len % (2 - 2) = 1", `bpf: division by zero at offset 4`},
+		{"len << 32 = 1", `bpf: shift by more than 31 bits at offset 4`},
+		{"len > ", `bpf: syntax error: unexpected end of expression, expected a number, len or proto[offset] at offset 6`},
+		{"tcp[0 = 1", `bpf: syntax error: unexpected "=", expected "]" at offset 6`},
+		{"len + 1", `bpf: syntax error: expected a comparison (=, !=, <, <=, >, >=) at end of expression at offset 7`},
+		{"igmp[0] = 1", `bpf: unsupported primitive "igmp[...]" at offset 0`},
+		{"greater x", `bpf: syntax error: expected a length after "greater", found "x" at offset 8`},
+		{"ether foo", `bpf: syntax error: unexpected "foo" after "ether" (expected host, src, dst, proto, broadcast, multicast or [) at offset 6`},
+		{"ip6 broadcast", `bpf: unsupported primitive "ip6 broadcast" at offset 0`},
 		{"rarp", `bpf: unsupported primitive "rarp" at offset 0`},
 		{"mpls", `bpf: unsupported primitive "mpls" at offset 0`},
 		{"ip protochain 6", `bpf: unsupported primitive "ip protochain" at offset 0`},
 		{"src gateway x", `bpf: unsupported primitive "src gateway" at offset 0`},
 		{"host 1.2.3.4 & 2", `bpf: unsupported operator "&" (arithmetic and packet-data expressions are not supported) at offset 13`},
+		{"(tcp[0] = 1", `bpf: syntax error: missing ")" at offset 11`},
 		{"tcp and", `bpf: syntax error: unexpected end of expression at offset 7`},
 		{"and tcp", `bpf: syntax error: unexpected "and" at offset 0`},
 		{"(tcp", `bpf: syntax error: missing ")" at offset 4`},
@@ -190,7 +222,8 @@ func TestCompileLimitsNesting(t *testing.T) {
 		deep += "("
 	}
 	_, err := Compile(deep + "tcp")
-	want := `bpf: expression nested too deeply (more than 256 levels) at offset 128`
+	// The relation tried first at each "(" counts one level per "(".
+	want := `bpf: expression nested too deeply (more than 256 levels) at offset 254`
 	if err == nil || err.Error() != want {
 		t.Errorf("Compile(1000 parentheses) error = %v, want %s", err, want)
 	}
