@@ -157,7 +157,7 @@ func TestFlowsBPF(t *testing.T) {
 	if got := rows[1][5]; got != "52066" {
 		t.Errorf("src_port %s, want 52066", got)
 	}
-	if code, _, stderr := runCLI(t, "flows", "--bpf-filter", "ether host 1:2:3:4:5:6", "-o", out, capture); code != 2 {
+	if code, _, stderr := runCLI(t, "flows", "--bpf-filter", "protochain 6", "-o", out, capture); code != 2 {
 		t.Errorf("unsupported filter: exit %d, want 2 (%s)", code, stderr)
 	}
 }
