@@ -23,24 +23,8 @@ import (
 // returns the dataset directory.
 func buildTestDataset(t *testing.T, text string, jobs int) string {
 	t.Helper()
-	dir := t.TempDir()
-	out := filepath.Join(dir, "out")
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "CAPTURES", captures), "OUT", out)
-	path := filepath.Join(dir, "m.toml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := MakePlan(context.Background(), m, PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Build(context.Background(), p, BuildOptions{Jobs: jobs}); err != nil {
-		t.Fatal(err)
-	}
+	out := filepath.Join(t.TempDir(), "out")
+	buildInto(t, text, out, PlanOptions{}, BuildOptions{Jobs: jobs})
 	return out
 }
 

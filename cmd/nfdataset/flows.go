@@ -233,17 +233,11 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{errSilent} // flag already printed the problem
 	}
 	o.sources = srcs
-	if o.cpuProfile != "" {
-		pf, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -374,4 +368,24 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return sink.Close()
+}
+
+// startCPUProfile writes a CPU profile (pprof) to path until the returned
+// function is called; an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		pf.Close()
+	}, nil
 }
