@@ -110,15 +110,24 @@ func TestLiveFanoutLoopback(t *testing.T) {
 	const conversations, packets = 32, 5
 	go func() {
 		time.Sleep(200 * time.Millisecond)
+		// Every socket stays open until all have sent: a closed socket's
+		// ephemeral port may be handed to the next Dial, which would
+		// merge two conversations into one flow.
+		var open []net.Conn
+		defer func() {
+			for _, c := range open {
+				c.Close()
+			}
+		}()
 		for range conversations {
 			c, err := net.Dial("udp", srv.LocalAddr().String())
 			if err != nil {
 				return
 			}
+			open = append(open, c)
 			for range packets {
 				c.Write([]byte("nfdataset fanout test"))
 			}
-			c.Close()
 		}
 	}()
 	st := DefaultStreamer()
