@@ -29,7 +29,7 @@ func (*baseSet) Expire(*meter.Flow)                {}
 func (b *baseSet) Columns() Schema {
 	s := Schema{
 		{Name: "id", Kind: Int, Doc: "flow id: 0, 1, 2, … in emission order"},
-		{Name: "expiration_id", Kind: Int, Doc: "0 idle timeout or end of input, 1 active timeout, -1 custom"},
+		{Name: "expiration_id", Kind: Int, Doc: "0 idle timeout or end of input, 1 active timeout, 2 evicted from a full flow table (max_active_flows/memory_limit), -1 custom"},
 		{Name: "src_ip", Kind: String, Doc: "source address of the first packet"},
 		{Name: "src_mac", Kind: String, Doc: "source MAC of the first packet (zeros when the link has none)"},
 		{Name: "src_oui", Kind: String, Doc: "first three bytes of src_mac"},

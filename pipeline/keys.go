@@ -120,11 +120,11 @@ func KeyReference() string {
 
 // nfstreamParams maps every NFStreamer parameter to its manifest key.
 var nfstreamParams = []struct{ Param, Key, Note string }{
-	{"source", "`[[input]] path` / `files`", "a file or glob / a list read as one capture; live interfaces are not manifest inputs yet"},
+	{"source", "`[[input]] path` / `files` / `interface`", "a file or glob / a list read as one capture / a live interface (with its stop condition: `duration`, `packets` or `flows`)"},
 	{"decode_tunnels", "`[streamer] decode_tunnels`", ""},
 	{"bpf_filter", "`[streamer] bpf_filter`", "`\"\"` instead of None"},
-	{"promiscuous_mode", "—", "live capture only"},
-	{"snapshot_length", "`[streamer] snapshot_length`", "live capture only; recorded"},
+	{"promiscuous_mode", "`[[input]] promiscuous_mode`", "live inputs only"},
+	{"snapshot_length", "`[streamer] snapshot_length` / `[[input]] snapshot_length`", "live inputs only (the input's key wins); recorded"},
 	{"idle_timeout", "`[streamer] idle_timeout`", ""},
 	{"active_timeout", "`[streamer] active_timeout`", ""},
 	{"accounting_mode", "`[streamer] accounting_mode`", ""},
@@ -134,10 +134,10 @@ var nfstreamParams = []struct{ Param, Key, Note string }{
 	{"splt_analysis", "`[features] sets = [\"splt\"]` + `splt = { n = N }`", "0 ⇔ `splt` not listed"},
 	{"n_meters", "`[streamer] n_meters`", "never changes the output"},
 	{"max_nflows", "`[streamer] max_nflows`", "per input"},
-	{"performance_report", "—", "live capture only; `build` shows progress instead"},
-	{"system_visibility_mode", "—", "live capture only"},
-	{"system_visibility_poll_ms", "—", "live capture only"},
-	{"socket_buffer_size", "—", "live capture only"},
+	{"performance_report", "`[[input]] performance_report`", "live inputs only; file builds show progress instead"},
+	{"system_visibility_mode", "—", "not in manifests: `flows --system-visibility-mode 1` on a live interface"},
+	{"system_visibility_poll_ms", "—", "not in manifests: `flows --system-visibility-poll-ms`"},
+	{"socket_buffer_size", "`[[input]] socket_buffer_size`", "live inputs only"},
 }
 
 // NFStreamTable renders the NFStreamer parameter table of docs/manifest.md.
