@@ -135,9 +135,11 @@ func RegisterPlugin[S any](spec PluginSpec[S]) {
 		Rank:    PluginRank,
 		Options: spec.Options,
 		New: func(opts Options, env Env) (Set, error) {
+			// The extractor already names the set (plugin.NAME) when
+			// this fails, so the error goes back unwrapped.
 			p, err := newPlugin(opts, env)
 			if err != nil {
-				return nil, fmt.Errorf("plugin %s: %w", name, err)
+				return nil, err
 			}
 			return newPluginSet(name, p)
 		},

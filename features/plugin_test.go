@@ -290,3 +290,18 @@ func TestPluginUpdateDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestPluginOptionErrorNamesSetOnce checks that a plugin's refusal of an
+// option value reaches the user with the set named once ("feature set
+// plugin.slicer: option limit …"), not once by the extractor and again by
+// the plugin wrapper.
+func TestPluginOptionErrorNamesSetOnce(t *testing.T) {
+	_, err := NewExtractor([]Request{{Name: "plugin.slicer", Options: Options{"limit": int64(0)}}}, Env{ActiveTimeoutSec: 1800})
+	if err == nil {
+		t.Fatal("limit=0 accepted")
+	}
+	const want = "feature set plugin.slicer: option limit must be ≥ 1, got 0 (e.g. --plugin slicer:limit=4)"
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
