@@ -1,6 +1,6 @@
 #!/bin/sh
 # live_replay.sh CAPTURE RATE [TOOL] — replay CAPTURE into a veth pair with
-# tcpreplay at RATE packets/s and capture it on the other end with TOOL:
+# tcpreplay at RATE packets/s (or "top": as fast as it can) and capture it on the other end with TOOL:
 #   flows1   nfdataset flows, 1 meter           (default)
 #   flows2   nfdataset flows --n-meters 2
 #   fanout2  nfdataset flows --n-meters 2 --fanout
@@ -36,9 +36,12 @@ else
 fi
 pid=$!
 sleep 1.5
-ip netns exec "$B" tcpreplay -q --preload-pcap --pps="$rate" -i "$b" "$cap" >"$out/replay" 2>&1
+if [ "$rate" = top ]; then speed=--topspeed; else speed=--pps=$rate; fi
+ip netns exec "$B" tcpreplay -q --preload-pcap "$speed" -i "$b" "$cap" >"$out/replay" 2>&1
 sleep 2.5
 # The capture process is the child of ip netns exec (and time): signal it.
+# tcpdump is exec'd by ip netns exec itself, so it is $pid.
+if [ "$tool" = tcpdump ]; then kill -INT "$pid" 2>/dev/null || true; fi
 for p in $(pgrep -P "$pid") $(pgrep -P "$(pgrep -P "$pid" | head -1)" 2>/dev/null); do kill -INT "$p" 2>/dev/null || true; done
 wait "$pid" || true
 sent=$(grep -o 'Actual: [0-9]* packets' "$out/replay" | grep -o '[0-9]*' || echo "?")
@@ -50,10 +53,11 @@ if [ "$tool" = tcpdump ]; then
 else
 	last=$(tail -1 "$out/report.jsonl")
 	got=$(echo "$last" | grep -o '"packets_processed":[0-9]*' | cut -d: -f2)
+	ign=$(echo "$last" | grep -o '"packets_ignored":[0-9]*' | cut -d: -f2)
 	drop=$(echo "$last" | grep -o '"packets_dropped_filtered_by_kernel":[0-9]*' | cut -d: -f2)
 	flows=$(echo "$last" | grep -o '"flows_expired":[0-9]*' | cut -d: -f2)
 	ev=$(echo "$last" | grep -o '"flows_evicted":[0-9]*' | cut -d: -f2)
 	rss=$(grep 'Maximum resident' "$out/err" | grep -o '[0-9]*$')
-	echo "tool=$tool rate=$rate sent=$sent in ${took}s kept=$got kernel_dropped=$drop flows=$flows evicted=$ev peak_rss_kB=$rss"
+	echo "tool=$tool rate=$rate sent=$sent in ${took}s kept=$got ignored_non_ip=$ign kernel_dropped=$drop flows=$flows evicted=$ev peak_rss_kB=$rss"
 fi
-rm -rf "$out"
+[ -n "${KEEP:-}" ] && echo "kept $out" || rm -rf "$out"

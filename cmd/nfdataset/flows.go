@@ -49,6 +49,7 @@ type flowsOptions struct {
 	cpuProfile          string
 	promiscuous         bool
 	socketBufferSize    int64
+	fanout              bool
 	duration            time.Duration
 	maxPackets          uint64
 	performanceReport   int64
@@ -88,6 +89,7 @@ func flowsFlags(o *flowsOptions, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.ppi, "ppi", false, "decode PPI frames, DLT 192, with Ethernet or 802.11 inside (NFStream ignores them)")
 	fs.BoolVar(&o.promiscuous, "promiscuous-mode", true, "live capture: put the interface in promiscuous mode")
 	fs.Int64Var(&o.socketBufferSize, "socket-buffer-size", 0, "live capture: capture buffer in bytes (0: default), 0…2147483647")
+	fs.BoolVar(&o.fanout, "fanout", false, "live capture: several sockets in one PACKET_FANOUT group spread by flow hash, one per meter (--n-meters; with 0 or 1, one per core); as [[input]] fanout = true")
 	fs.DurationVar(&o.duration, "duration", 0, "live capture: stop after this long, e.g. 30s (0: until interrupted)")
 	fs.Uint64Var(&o.maxPackets, "packets", 0, "live capture: stop after this many frames (0: no limit)")
 	fs.Int64Var(&o.performanceReport, "performance-report", 0, "live capture: print NFStream's performance report every S seconds on stderr (0: none)")
@@ -180,6 +182,9 @@ func (o *flowsOptions) validate() error {
 			return usagef("invalid source %q: is a directory", s)
 		}
 	}
+	if o.fanout && !o.live {
+		return usagef("--fanout is for live capture: %q is not an interface", o.sources[0])
+	}
 	if err := o.resolveFormat(); err != nil {
 		return err
 	}
@@ -265,7 +270,7 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var src stages.Source
 	if o.live {
-		src, err = stages.OpenLive(o.sources[0], stages.LiveConfig{
+		cfg := stages.LiveConfig{
 			SnapLen:      int(o.snapshotLength),
 			Promiscuous:  o.promiscuous,
 			BufferSize:   int(o.socketBufferSize),
@@ -275,7 +280,11 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			Context:      ctx,
 			Tick:         pipeline.LiveTick,
 			KernelFilter: kernelFilter(filter),
-		})
+		}
+		if o.fanout {
+			cfg.Fanout = pipeline.FanoutSockets(o.nMeters)
+		}
+		src, err = stages.OpenLive(o.sources[0], cfg)
 		if err != nil {
 			err = pipeline.LiveError(o.sources[0], err)
 		}

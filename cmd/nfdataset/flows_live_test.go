@@ -128,6 +128,7 @@ func TestFlowsRotationRefusals(t *testing.T) {
 		{[]string{"--flows-per-file", "-1", "-o", filepath.Join(dir, "o.csv")}, "invalid --flows-per-file"},
 		{[]string{"--memory-limit", "lots", "-o", filepath.Join(dir, "o.csv")}, "invalid --memory-limit"},
 		{[]string{"--max-active-flows", "-3", "-o", filepath.Join(dir, "o.csv")}, "invalid --max-active-flows"},
+		{[]string{"--fanout", "-o", filepath.Join(dir, "o.csv")}, "--fanout is for live capture"},
 	} {
 		code, _, stderr := runCLI(t, append(append([]string{"flows"}, c.args...), ownCapture)...)
 		if code != 2 || !strings.Contains(stderr, c.msg) {
