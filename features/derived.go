@@ -184,7 +184,7 @@ func (d *Derived) EvalInto(v View, dst []Value) error {
 		if err != nil {
 			return fmt.Errorf("derived feature %q: %w", d.defs[i].Name, err)
 		}
-		cell, err := derivedCell(res)
+		cell, err := derivedCell(res, d.columns[i].Kind)
 		if err != nil {
 			return fmt.Errorf("derived feature %q: %w", d.defs[i].Name, err)
 		}
@@ -193,25 +193,41 @@ func (d *Derived) EvalInto(v View, dst []Value) error {
 	return nil
 }
 
-func derivedCell(res any) (Value, error) {
+// derivedCell turns an expression's result into a cell of the declared
+// kind. expr checks the type at compile time only where it can infer it;
+// an operator such as ?: yields an interface, so a result of another type
+// (an int where a string was declared) is refused here, at run time,
+// rather than written into the wrong column kind. An int result in a float
+// column is widened, as expr does for typed expressions.
+func derivedCell(res any, kind Kind) (Value, error) {
+	var v Value
+	got := ""
 	switch r := res.(type) {
 	case int:
-		return IntValue(int64(r)), nil
+		v, got = IntValue(int64(r)), "int"
 	case int64:
-		return IntValue(r), nil
+		v, got = IntValue(r), "int"
 	case float64:
-		return FloatValue(r), nil
+		v, got = FloatValue(r), "float"
 	case string:
-		return StringValue(r), nil
+		v, got = StringValue(r), "string"
 	case bool:
+		v, got = IntValue(0), "bool"
 		if r {
-			return IntValue(1), nil
+			v = IntValue(1)
 		}
-		return IntValue(0), nil
 	case nil:
 		return NullValue(), nil
+	default:
+		return Value{}, fmt.Errorf("unexpected result type %T", res)
 	}
-	return Value{}, fmt.Errorf("unexpected result type %T", res)
+	switch {
+	case kind == Int && (got == "int" || got == "bool"), kind == Float && got == "float", kind == String && got == "string":
+		return v, nil
+	case kind == Float && got == "int":
+		return FloatValue(float64(v.Int)), nil
+	}
+	return Value{}, fmt.Errorf("the expression gave a %s (%v), not the declared %s", got, res, kind)
 }
 
 // derivedType maps a declared type to the column kind and expr's check.

@@ -155,3 +155,41 @@ func TestDerivedExtrasNeedTheFlow(t *testing.T) {
 		t.Errorf("with the flow (-want +got):\n%s", diff)
 	}
 }
+
+// TestDerivedRuntimeKind: where expr cannot infer an expression's type at
+// compile time (?: gives an interface), a result of the wrong type is an
+// error naming the declared type, never an int written into a string
+// column (found by FuzzDerived); an int result in a float column widens.
+func TestDerivedRuntimeKind(t *testing.T) {
+	schema := derivedTestSchema()
+	rec := Record{IntValue(4), IntValue(2050), FloatValue(512.5), StringValue("10.0.0.1"), ListValue([]int64{60, -1}),
+		StringValue("t13d1516h2_8daaf6152771_e5627efa2ab1"), NullValue()}
+	for _, c := range []struct {
+		def     DerivedDef
+		want    Value
+		wantErr string
+	}{
+		{DerivedDef{Name: "x", Expr: `src_ip startsWith "0" ?: 1`, Type: "string"}, Value{}, "gave a int (1), not the declared string"},
+		{DerivedDef{Name: "x", Expr: `src_ip startsWith "1" ?: 1`, Type: "string"}, Value{}, "gave a bool (true), not the declared string"},
+		{DerivedDef{Name: "x", Expr: `src_ip startsWith "0" ? 1.5 : 2`, Type: "float"}, FloatValue(2), ""},
+		{DerivedDef{Name: "x", Expr: `src_ip startsWith "1" ? "a" : 2`, Type: "string"}, StringValue("a"), ""},
+	} {
+		d, err := CompileDerived([]DerivedDef{c.def}, schema)
+		if err != nil {
+			t.Fatalf("%s: %v", c.def.Expr, err)
+		}
+		got, err := d.Eval(View{Schema: schema, Record: rec})
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%s: error %v, want %q", c.def.Expr, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.def.Expr, err)
+		}
+		if diff := cmp.Diff(Record{c.want}, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.def.Expr, diff)
+		}
+	}
+}
