@@ -538,7 +538,8 @@ var etherTypeOfLoad = map[string]uint16{"ip": etherTypeIPv4, "ip6": etherTypeIPv
 // checks appends the protocol tests that guard the loads of a, in the
 // order libpcap generates them: an index's tests come before those of the
 // load it indexes; a transport-layer load tests IPv4 first, then its
-// index, its protocol and that the datagram is a first fragment.
+// index, its protocol and that the datagram is a first fragment; a binary
+// operator passes on its left operand's tests only.
 func (lw lowering) checks(a *arith, out []*cond) []*cond {
 	switch a.op {
 	case arConst, arLen:
@@ -559,7 +560,10 @@ func (lw lowering) checks(a *arith, out []*cond) []*cond {
 		proto := abbreviation(a.proto, d)
 		return append(out, lw.primCond(&proto), netField(d, 6, 2, 0x1fff, cmpEq, 0))
 	}
-	return lw.checks(a.y, lw.checks(a.x, out))
+	// libpcap 1.10 keeps only the left operand's protocol tests for a
+	// binary operator (gen_arth drops the right one's): "ip[16] + udp[0]"
+	// tests IPv4 but not UDP, and tcpdump accepts TCP frames for it.
+	return lw.checks(a.x, out)
 }
 
 func (lw lowering) relationCond(p *primitive) *cond {

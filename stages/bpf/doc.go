@@ -15,9 +15,10 @@
 // and libpcap's inheritance of the previous qualifiers by a bare value
 // ("host a or b", "tcp port 80 or 443"). Anything else (gateway, decnet,
 // protochain, …) is rejected by Compile with a *CompileError naming the
-// unsupported part and its byte offset. On live interfaces the filters the
-// kernel program generator does not cover yet (relations, lengths, MAC
-// tests) run in user space only.
+// unsupported part and its byte offset. On live interfaces Kernel gives
+// the whole grammar as a classic BPF program, except filters using vlan
+// (the kernel strips the tags before socket filters run) and relations
+// nested deeper than BPF's 16 scratch slots; those run in user space.
 //
 // Semantics follow libpcap 1.10 as compiled for an offline capture and
 // checked against tcpdump: where each link type keeps its EtherType (or

@@ -169,12 +169,19 @@ func startsQualifiers(t token) bool {
 
 // valueAhead decides, after "and"/"or", between a bare value that inherits
 // qualifiers and a full term, as libpcap's grammar does: skip any "not"
-// and "(" and look at the first other token.
+// and "(" and look at the first other token. A number followed by an
+// operator ("and (13 <= len)") and a named constant start a relation.
 func (p *parser) valueAhead() bool {
 	for k := 0; ; k++ {
 		t := p.peekAt(k)
 		if isNot(t) || t.kind == tokLParen {
 			continue
+		}
+		if _, named := namedConstants[t.text]; named && !t.escaped {
+			return false
+		}
+		if t.kind == tokWord && !t.escaped && isNumber(t.text) && p.peekAt(k+1).kind == tokOther {
+			return false
 		}
 		return isValue(t)
 	}

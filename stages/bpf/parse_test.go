@@ -14,6 +14,8 @@ func TestCompileNormalises(t *testing.T) {
 	tests := []struct{ expr, want string }{
 		{"", ""},
 		{"  tcp  ", "tcp"},
+		{"tcp and (13 <= len)", "tcp and 13 <= len"},
+		{"port 53 or 100 < len and not tcpflags = 1", "(port 53 or 100 < len) and not 13 = 1"},
 		{"tcp[13] & 2 != 0", "(tcp[13:1] & 2) != 0"},
 		{"tcp[tcpflags] & tcp-syn != 0", "(tcp[13:1] & 2) != 0"},
 		{"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn|tcp-ack", "(tcp[13:1] & 18) = 18"},

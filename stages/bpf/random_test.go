@@ -141,3 +141,90 @@ func TestRandomExpressionsAgreeWithTcpdump(t *testing.T) {
 	}
 	t.Logf("%d of %d random capture×expression pairs agree with tcpdump", agreed, pairs)
 }
+
+// randomArith writes an arithmetic expression of libpcap's grammar over
+// packet bytes, lengths, constants and named offsets.
+func randomArith(rng *rand.Rand, depth int) string {
+	if depth <= 0 || rng.IntN(3) == 0 {
+		switch rng.IntN(6) {
+		case 0:
+			return []string{"0", "1", "2", "4", "5", "13", "0x1fff", "0xf", "255", "1500", "-1", "0x40000"}[rng.IntN(12)]
+		case 1:
+			return []string{"len", "tcpflags", "tcp-syn", "tcp-ack", "tcp-fin|tcp-rst", "icmptype", "icmp-echo", "icmp6type", "icmp6-echo"}[rng.IntN(9)]
+		}
+		proto := []string{"ether", "link", "ip", "ip6", "arp", "tcp", "udp", "sctp", "icmp", "icmp6"}[rng.IntN(10)]
+		index := []string{"0", "1", "2", "6", "9", "12", "13", "14", "20", "40"}[rng.IntN(10)]
+		if rng.IntN(4) == 0 {
+			index = randomArith(rng, depth-1)
+		}
+		size := []string{"", ":1", ":2", ":4"}[rng.IntN(4)]
+		return proto + "[" + index + size + "]"
+	}
+	if rng.IntN(8) == 0 {
+		return "-" + randomArith(rng, depth-1)
+	}
+	if rng.IntN(4) == 0 {
+		return "(" + randomArith(rng, depth-1) + ")"
+	}
+	op := []string{"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"}[rng.IntN(10)]
+	y := randomArith(rng, depth-1)
+	if (op == "<<" || op == ">>") && rng.IntN(2) == 0 {
+		y = []string{"1", "4", "31", "ip[0]"}[rng.IntN(4)]
+	}
+	return randomArith(rng, depth-1) + " " + op + " " + y
+}
+
+// randomNewPrimitive writes a primitive of the grammar beyond hosts,
+// ports and protocols: relations, len, greater/less, MAC addresses,
+// ether proto, broadcast and multicast.
+func randomNewPrimitive(rng *rand.Rand) string {
+	switch rng.IntN(6) {
+	case 0:
+		return []string{"greater", "less"}[rng.IntN(2)] + " " + []string{"60", "100", "200", "576", "1500"}[rng.IntN(5)]
+	case 1:
+		return []string{"ether broadcast", "ether multicast", "ip multicast", "ip6 multicast", "broadcast", "multicast", "ip broadcast"}[rng.IntN(7)]
+	case 2:
+		mac := []string{"ff:ff:ff:ff:ff:ff", "00:01:02:03:04:05", "01:00:5e:00:00:fb", "33:33:00:00:00:01", "06:07:08:09:0a:0b"}[rng.IntN(5)]
+		return "ether " + []string{"", "src ", "dst ", "host ", "src host "}[rng.IntN(5)] + mac
+	case 3:
+		return "ether proto " + []string{"0x800", "0x86dd", "0x806", "\\ip", "\\arp"}[rng.IntN(5)]
+	}
+	rel := []string{"=", "==", "!=", "<", "<=", ">", ">="}[rng.IntN(7)]
+	return randomArith(rng, 2) + " " + rel + " " + randomArith(rng, 1)
+}
+
+// randomFullExpression is randomExpression with the primitives of
+// randomNewPrimitive mixed in.
+func randomFullExpression(rng *rand.Rand, depth int) string {
+	if depth <= 0 || rng.IntN(3) == 0 {
+		if rng.IntN(2) == 0 {
+			return randomNewPrimitive(rng)
+		}
+		return randomExpression(rng, 0)
+	}
+	switch rng.IntN(5) {
+	case 0:
+		return []string{"not ", "!"}[rng.IntN(2)] + randomFullExpression(rng, depth-1)
+	case 1:
+		return "(" + randomFullExpression(rng, depth-1) + ")"
+	}
+	op := []string{" and ", " or ", " && ", " || "}[rng.IntN(4)]
+	return randomFullExpression(rng, depth-1) + op + randomFullExpression(rng, depth-1)
+}
+
+// randomFilters returns n distinct expressions of randomFullExpression
+// that compile.
+func randomFilters(seed uint64, n, depth int) []string {
+	rng := rand.New(rand.NewPCG(seed, 13))
+	seen := map[string]bool{}
+	var out []string
+	for tries := 0; len(out) < n && tries < 100*n; tries++ {
+		e := randomFullExpression(rng, depth)
+		if _, err := Compile(e); err != nil || seen[e] {
+			continue
+		}
+		seen[e] = true
+		out = append(out, e)
+	}
+	return out
+}

@@ -77,6 +77,12 @@ var comparisonFilters = []string{
 	"icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply", "icmp6",
 	"greater 200", "less 100", "len > 200", "len <= 60 and udp", "len - 14 >= 1000",
 	"ether broadcast", "ether multicast", "ip multicast", "ip6 multicast", "not ether multicast and ip",
+	// Found by the flows-level sweep: libpcap drops a binary operator's
+	// right-hand protocol tests; after "and", a number before an operator
+	// starts a relation, not a bare value.
+	"ip[16:1] << udp[0:1] = 0", "udp[0:1] + ip[16:1] > 0", "8 >= (ip[16:1] << udp[0:1])", "tcp[0] - icmp[0] != 7",
+	"ip[tcp[0] & 3] != 0x45", "tcp and (13 <= len)", "(len > 1000) and (13 <= len)", "port 53 or 100 < len",
+	"udp and not (tcpflags ^ len) = 1",
 }
 
 func sharedFile(t *testing.T, rel string) string {
