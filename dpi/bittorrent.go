@@ -156,8 +156,9 @@ func isHexDigit(c byte) bool {
 
 func btFound(st *State) Verdict {
 	// nDPI keeps looking for the torrent's hash a few packets more; the
-	// hash is not reported, so the verdict is final here.
-	st.SetProtocol(protoBitTorrent, ProtoUnknown, ConfidenceDPI)
+	// hash is not reported, so the verdict is final here. A tracker request
+	// HTTP has just detected stays under HTTP (HTTP.BitTorrent).
+	setKeepingMaster(st, protoBitTorrent)
 	return Done
 }
 

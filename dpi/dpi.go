@@ -2,6 +2,7 @@ package dpi
 
 import (
 	"net/netip"
+	"strings"
 	"sync"
 )
 
@@ -369,11 +370,18 @@ var (
 	protoSSHFamily  = protoByName("SSH")
 )
 
+// clip is how a string reaches NFStream's column: copied into an n-byte C
+// buffer, read back up to its first NUL, then decoded as UTF-8 with invalid
+// bytes dropped (Python's errors="ignore"), so a fuzzed header's stray
+// high byte vanishes from the value.
 func clip(s string, n int) string {
 	if len(s) > n {
-		return s[:n]
+		s = s[:n]
 	}
-	return s
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToValidUTF8(s, "")
 }
 
 // appName builds NFStream's application_name from nDPI's (master, app).

@@ -38,6 +38,10 @@ type httpFlow struct {
 	ctSet      bool
 	url        string // nDPI's http.url: host and path of the first request
 	payloadPkt int
+	post       bool // the first recorded request method is POST
+	// pktURL is the current packet's request URL while HTTP dissects it
+	// (nDPI's per-packet http_url_name), for the sub-protocols; nil after.
+	pktURL []byte
 }
 
 // httpLines is one packet's header lines as nDPI's line parser sees them.
@@ -223,6 +227,10 @@ func (httpDissector) Dissect(p *Packet, st *State) Verdict {
 		return NotMine
 	}
 	v := httpCheck(p, st, h)
+	if !detectedBefore && (st.app != ProtoUnknown || st.master != ProtoUnknown) {
+		httpRunSubprotocols(p, st)
+	}
+	h.pktURL = nil
 	if st.app != ProtoUnknown || st.master != ProtoUnknown {
 		if st.Reported().ServerName != "" && h.respCode != 0 {
 			return Done
@@ -303,6 +311,7 @@ func httpCheck(p *Packet, st *State, h *httpFlow) Verdict {
 		line0 := l.line0
 		if len(line0) >= 9+off && hasPrefixFold(line0[len(line0)-9:], " HTTP/1.") {
 			url := pl[off : len(line0)-9]
+			h.pktURL = url
 			if len(url) > 7 && hasPrefixFold(url, "http://") {
 				st.SetProtocol(protoHTTPProxy, ProtoUnknown, ConfidenceDPI)
 				httpContent(st, h, &l, url)
@@ -372,6 +381,7 @@ func httpContent(st *State, h *httpFlow, l *httpLines, url []byte) {
 	if !h.urlSet && len(url) > 0 && l.haveHost {
 		h.urlSet = true
 		h.method = true
+		h.post = len(l.method) >= 3 && l.method[0] == 'P' && l.method[1] == 'O'
 		// nDPI's URL: host then path (a proxy's absolute URL alone).
 		if !hasPrefixFold(url, "http://") {
 			h.url = string(l.host)

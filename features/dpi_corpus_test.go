@@ -276,9 +276,9 @@ func TestDPICorpusAgreement(t *testing.T) {
 // margin, raised as agreement improves (issue 15 targets 98% pooled, 97%
 // per capture, 99% metadata).
 const (
-	minNDPIAppPooled     = 0.943
-	minNDPIAppPerCapture = 0.889
-	minNDPIMetaPooled    = 0.996
+	minNDPIAppPooled     = 0.951
+	minNDPIAppPerCapture = 0.923
+	minNDPIMetaPooled    = 0.999
 )
 
 // TestDPINDPICorpusAgreement measures the DPI columns on the captures of
