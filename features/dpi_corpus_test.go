@@ -277,7 +277,7 @@ func TestDPICorpusAgreement(t *testing.T) {
 // per capture, 99% metadata).
 const (
 	minNDPIAppPooled     = 0.986
-	minNDPIAppPerCapture = 0.968
+	minNDPIAppPerCapture = 0.974
 	minNDPIMetaPooled    = 0.999
 )
 
