@@ -98,11 +98,14 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
     plugins = streamer._python_plugins()
     ev_r, ev_w = os.pipe()
     rp_r, rp_w = os.pipe()
-    cmd = streamer._command(frame_rows, n_meters=1)
+    report = streamer._open_report()
+    cmd = streamer._command(frame_rows, n_meters=1, report_fd=report.fd if report else None)
     cmd.insert(cmd.index("--"), "--plugin")
     sync = "true" if may_force_expiry(plugins) else "false"
     cmd.insert(cmd.index("--"), f"python_bridge:events={ev_w},replies={rp_r},sync={sync}")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(ev_w, rp_r))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(ev_w, rp_r) + ((report.fd,) if report else ()))
+    if report:
+        report.start()
     os.close(ev_w)
     os.close(rp_r)
     live: Dict[int, NFlow] = {}
@@ -245,6 +248,8 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                         p.on_expire(flow)
                     base = [n for n in out_names if not n.startswith(UDPS_PREFIX)]
                     flow._names = base + [UDPS_PREFIX + k for k in vars(udps)]
+                    if report:
+                        report.flows += 1
                     yield flow
             done = True
         except FramesError as e:
@@ -263,5 +268,7 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
         proc.wait()
         worker.join()
         drain.join()
+        if report:
+            report.stop()
     if failure:
         raise failure[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import platform
 import secrets
@@ -364,7 +365,16 @@ class NFStreamer:
     def _python_plugins(self) -> List[NFPlugin]:
         return [p for p in self._udps if not isinstance(p, GoPlugin)]
 
-    def _command(self, frame_rows: int, n_meters: Optional[int] = None) -> List[str]:
+    def _report_wanted(self) -> bool:
+        # NFStream reports only on live captures; with files the parameter
+        # is validated and then ignored.
+        return self._mode == NFMode.INTERFACE and self.performance_report > 0
+
+    def _open_report(self) -> Optional["_Report"]:
+        return _Report() if self._report_wanted() else None
+
+    def _command(self, frame_rows: int, n_meters: Optional[int] = None,
+                 report_fd: Optional[int] = None) -> List[str]:
         sources = self._source if isinstance(self._source, list) else [self._source]
         args = [
             binary(), "flows", "--format", "frames", "--frame-rows", str(frame_rows),
@@ -385,6 +395,9 @@ class NFStreamer:
         ]
         if self.bpf_filter is not None:
             args += ["--bpf-filter", self.bpf_filter]
+        if report_fd is not None:
+            args += ["--performance-report", str(int(self.performance_report)),
+                     "--report-json", f"/dev/fd/{report_fd}"]
         for p in self._udps:
             if isinstance(p, GoPlugin):
                 args += ["--plugin", p.flag()]
@@ -398,8 +411,12 @@ class NFStreamer:
             return
         if frame_rows <= 0:
             frame_rows = 1 if self._mode == NFMode.INTERFACE else 4096
-        cmd = self._command(frame_rows)
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        report = self._open_report()
+        cmd = self._command(frame_rows, report_fd=report.fd if report else None)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                pass_fds=(report.fd,) if report else ())
+        if report:
+            report.start()
         stderr_chunks: List[bytes] = []
         drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
         drain.start()
@@ -409,7 +426,10 @@ class NFStreamer:
                 reader = FrameReader(proc.stdout)
                 self._last_nullable = reader.nullable
                 self._last_schema = reader.schema
-                yield from reader
+                for batch in reader:
+                    if report:
+                        report.flows += batch.num_rows
+                    yield batch
                 done = True
             except FramesError as e:
                 proc.wait()
@@ -422,6 +442,8 @@ class NFStreamer:
             proc.stdout.close()
             proc.wait()
             drain.join()
+            if report:
+                report.stop()
             if done:
                 msg = b"".join(stderr_chunks).decode(errors="replace")
                 for line in msg.splitlines():
@@ -570,6 +592,42 @@ class NFStreamer:
             if f is not None:
                 f.close()
         return total
+
+
+class _Report:
+    """NFStream's performance_report: the Go meter writes its counters as
+    JSON lines on a pipe every performance_report seconds; a thread prints
+    each as NFStream prints it (json.dumps of the same five keys on stdout),
+    with flows_expired counting the flows handed to Python, as NFStream's
+    streamer counts the flows it took from its meters."""
+
+    _KEYS = ("packets_processed", "packets_ignored", "packets_dropped_filtered_by_kernel",
+             "meters_packets_processing_balance")
+
+    def __init__(self) -> None:
+        self._r, self.fd = os.pipe()
+        self.flows = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        os.close(self.fd)  # the child holds the write end now
+        self._thread.start()
+
+    def _run(self) -> None:
+        with os.fdopen(self._r, "r", encoding="utf-8") as f:
+            for line in f:
+                try:
+                    rep = json.loads(line)
+                except ValueError:
+                    continue
+                out = {"flows_expired": self.flows}
+                out.update((k, rep.get(k, 0)) for k in self._KEYS)
+                print(json.dumps(out), flush=True)
+
+    def stop(self) -> None:
+        # The child has exited, so the pipe is at its end: no report can
+        # print after the iteration returns, as with NFStream's timer.
+        self._thread.join()
 
 
 def _go_message(stderr: str) -> str:

@@ -1,0 +1,79 @@
+"""Live capture from Python, as root: NFStream's performance_report.
+
+NFStream 6.6.0 prints, every performance_report seconds of a live capture,
+json.dumps of five counters in a fixed order on stdout, and nothing for
+capture files (the parameter is checked, then ignored)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+
+import pytest
+
+from nfdataset import NFStreamer
+
+from conftest import CORPORA
+
+# NFStream 6.6.0's streamer builds its report from these keys, in this order.
+NFSTREAM_REPORT_KEYS = [
+    "flows_expired", "packets_processed", "packets_ignored",
+    "packets_dropped_filtered_by_kernel", "meters_packets_processing_balance",
+]
+
+
+def _reports(out: str) -> list:
+    lines = [l for l in out.splitlines() if l.startswith("{")]
+    return [json.loads(l, object_pairs_hook=list) for l in lines]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="live capture needs root (CAP_NET_RAW)")
+def test_performance_report_live(capsys):
+    srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    srv.bind(("127.0.0.1", 0))
+    port = srv.getsockname()[1]
+    flows, packets = 3, 5
+
+    def send():
+        time.sleep(1.5)
+        socks = []
+        for _ in range(flows):
+            c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socks.append(c)
+            for _ in range(packets):
+                c.sendto(b"nfdataset report test", ("127.0.0.1", port))
+        time.sleep(3)
+        for c in socks:
+            c.close()
+
+    threading.Thread(target=send, daemon=True).start()
+    streamer = NFStreamer(source="lo", bpf_filter=f"udp and dst port {port}", idle_timeout=1,
+                          max_nflows=flows, performance_report=1)
+    got = list(streamer)
+    srv.close()
+    assert len(got) == flows
+    assert all(f.bidirectional_packets == packets for f in got)
+    reports = _reports(capsys.readouterr().out)
+    assert reports, "no performance report printed"
+    last_processed = -1
+    for r in reports:
+        assert [k for k, _ in r] == NFSTREAM_REPORT_KEYS
+        d = dict(r)
+        assert all(isinstance(d[k], int) for k in NFSTREAM_REPORT_KEYS[:4])
+        assert sum(d["meters_packets_processing_balance"]) == d["packets_processed"]
+        assert d["packets_processed"] >= last_processed
+        last_processed = d["packets_processed"]
+        assert d["packets_processed"] <= flows * packets
+        assert d["flows_expired"] <= flows
+
+
+def test_performance_report_file_prints_nothing(capsys):
+    pcap = CORPORA["nfstream"] / "dhcp.pcap"
+    if not pcap.is_file():
+        pytest.skip("corpus not found")
+    flows = list(NFStreamer(source=str(pcap), performance_report=1))
+    assert flows
+    assert _reports(capsys.readouterr().out) == []
