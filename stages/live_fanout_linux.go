@@ -5,7 +5,6 @@ package stages
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"sync"
@@ -38,23 +37,21 @@ const (
 // strictly timestamp order across sockets; the meter's clock never goes
 // back, and each flow's frames, all on one socket, keep theirs.
 type fanoutSource struct {
-	name     string
-	socks    []*afpacket.TPacket
-	free     []chan *fanoutBatch
-	in       chan *fanoutBatch
-	cur      *fanoutBatch
-	pos      int
-	promisc  int
-	cfg      LiveConfig
-	deadline time.Time
-	lastTick time.Time
-	frames   uint64
-	bytes    atomic.Int64
-	ended    string
-	quit     chan struct{}
-	wg       sync.WaitGroup
-	errMu    sync.Mutex
-	readErr  error
+	name    string
+	socks   []*afpacket.TPacket
+	free    []chan *fanoutBatch
+	in      chan *fanoutBatch
+	cur     *fanoutBatch
+	pos     int
+	promisc int
+	cfg     LiveConfig
+	frames  uint64
+	bytes   atomic.Int64
+	liveStop
+	quit    chan struct{}
+	wg      sync.WaitGroup
+	errMu   sync.Mutex
+	readErr error
 }
 
 var fanoutGroups atomic.Uint32
@@ -62,7 +59,7 @@ var fanoutGroups atomic.Uint32
 func openFanout(name string, ifc *net.Interface, link uint32, cfg LiveConfig) (Source, error) {
 	// The group id is per host: two captures must not share a group.
 	id := uint16(os.Getpid()) ^ uint16(fanoutGroups.Add(1)<<12)
-	s := &fanoutSource{name: name, promisc: -1, cfg: cfg, lastTick: time.Now(), quit: make(chan struct{}),
+	s := &fanoutSource{name: name, promisc: -1, cfg: cfg, liveStop: newLiveStop(cfg), quit: make(chan struct{}),
 		in: make(chan *fanoutBatch, 4*cfg.Fanout)}
 	fail := func(err error) (Source, error) {
 		for _, tp := range s.socks {
@@ -95,9 +92,6 @@ func openFanout(name string, ifc *net.Interface, link uint32, cfg LiveConfig) (S
 		s.free = append(s.free, free)
 		s.wg.Add(1)
 		go s.read(tp, link, free)
-	}
-	if cfg.Duration > 0 {
-		s.deadline = time.Now().Add(cfg.Duration)
 	}
 	return s, nil
 }
@@ -165,23 +159,8 @@ func (s *fanoutSource) read(tp *afpacket.TPacket, link uint32, free chan *fanout
 
 func (s *fanoutSource) Next() (Frame, error) {
 	for {
-		switch {
-		case s.ended != "":
-		case s.cfg.Context.Err() != nil:
-			s.ended = "stopped"
-		case s.cfg.MaxPackets > 0 && s.frames >= s.cfg.MaxPackets:
-			s.ended = "packets"
-		case !s.deadline.IsZero() && time.Now().After(s.deadline):
-			s.ended = "duration"
-		}
-		if s.ended != "" {
-			return Frame{}, io.EOF
-		}
-		if s.cfg.Tick > 0 {
-			if now := time.Now(); now.Sub(s.lastTick) >= s.cfg.Tick {
-				s.lastTick = now
-				return Frame{Tick: true, TimeNs: now.UnixNano(), TimeMs: uint64(now.UnixMilli())}, nil
-			}
+		if fr, ok, err := s.poll(s.cfg.Context, &s.cfg, s.frames); ok {
+			return fr, err
 		}
 		if s.cur != nil && s.pos < len(s.cur.frames) {
 			fr := s.cur.frames[s.pos]

@@ -23,17 +23,57 @@ import (
 // read that times out returns nothing and the meter clock does not move
 // (packet time only).
 type liveSource struct {
-	name     string
-	tp       *afpacket.TPacket
-	promisc  int // extra socket holding the promiscuous membership, or -1
-	link     uint32
-	cfg      LiveConfig
-	ctx      context.Context
+	name    string
+	tp      *afpacket.TPacket
+	promisc int // extra socket holding the promiscuous membership, or -1
+	link    uint32
+	cfg     LiveConfig
+	ctx     context.Context
+	frames  uint64
+	bytes   int64
+	liveStop
+}
+
+// liveStop is what both live sources (one socket, or a fanout group) check
+// before each frame: their stop conditions, then the wall-clock tick that
+// lets a quiet link expire its flows.
+type liveStop struct {
 	deadline time.Time
-	frames   uint64
-	bytes    int64
 	lastTick time.Time
-	ended    string
+	ended    string // why the capture ended; "" while it runs
+}
+
+func newLiveStop(cfg LiveConfig) liveStop {
+	l := liveStop{lastTick: time.Now()}
+	if cfg.Duration > 0 {
+		l.deadline = l.lastTick.Add(cfg.Duration)
+	}
+	return l
+}
+
+// poll returns io.EOF (ok) once a stop condition holds or the capture has
+// ended for another reason, a tick frame (ok) when one is due, and ok =
+// false when the source should read its next frame.
+func (l *liveStop) poll(ctx context.Context, cfg *LiveConfig, frames uint64) (fr Frame, ok bool, err error) {
+	switch {
+	case l.ended != "":
+	case ctx.Err() != nil:
+		l.ended = "stopped"
+	case cfg.MaxPackets > 0 && frames >= cfg.MaxPackets:
+		l.ended = "packets"
+	case !l.deadline.IsZero() && time.Now().After(l.deadline):
+		l.ended = "duration"
+	}
+	if l.ended != "" {
+		return Frame{}, true, io.EOF
+	}
+	if cfg.Tick > 0 {
+		if now := time.Now(); now.Sub(l.lastTick) >= cfg.Tick {
+			l.lastTick = now
+			return Frame{Tick: true, TimeNs: now.UnixNano(), TimeMs: uint64(now.UnixMilli())}, true, nil
+		}
+	}
+	return Frame{}, false, nil
 }
 
 // OpenLive starts capturing on interface name. Reading needs CAP_NET_RAW.
@@ -65,13 +105,10 @@ func OpenLive(name string, cfg LiveConfig) (Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context, lastTick: time.Now()}
+	s := &liveSource{name: name, tp: tp, promisc: -1, link: link, cfg: cfg, ctx: cfg.Context, liveStop: newLiveStop(cfg)}
 	if s.promisc, err = promiscuous(name, ifc, cfg); err != nil {
 		tp.Close()
 		return nil, err
-	}
-	if cfg.Duration > 0 {
-		s.deadline = time.Now().Add(cfg.Duration)
 	}
 	return s, nil
 }
@@ -187,23 +224,8 @@ func interfaceLinkType(name string) (uint32, error) {
 
 func (s *liveSource) Next() (Frame, error) {
 	for {
-		switch {
-		case s.ended != "":
-		case s.ctx.Err() != nil:
-			s.ended = "stopped"
-		case s.cfg.MaxPackets > 0 && s.frames >= s.cfg.MaxPackets:
-			s.ended = "packets"
-		case !s.deadline.IsZero() && time.Now().After(s.deadline):
-			s.ended = "duration"
-		}
-		if s.ended != "" {
-			return Frame{}, io.EOF
-		}
-		if s.cfg.Tick > 0 {
-			if now := time.Now(); now.Sub(s.lastTick) >= s.cfg.Tick {
-				s.lastTick = now
-				return Frame{Tick: true, TimeNs: now.UnixNano(), TimeMs: uint64(now.UnixMilli())}, nil
-			}
+		if fr, ok, err := s.poll(s.ctx, &s.cfg, s.frames); ok {
+			return fr, err
 		}
 		data, ci, err := s.tp.ZeroCopyReadPacketData()
 		if errors.Is(err, afpacket.ErrTimeout) {
