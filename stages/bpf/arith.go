@@ -54,7 +54,17 @@ type arith struct {
 	proto string // arLoad: the protocol keyword
 	size  uint8  // arLoad: 1, 2 or 4 bytes
 	depth int    // arLoad: vlan primitives written before it
+	// lead is the constant libpcap's code for the expression starts with
+	// (its leftmost number, before any folding), when leadIsConst. libpcap
+	// checks a divisor or shift amount by that first instruction alone, so
+	// "x / ether[0]" is a division by zero and "x << (40 ^ ip[1])" a shift
+	// by more than 31 bits to it, while "x << (1 + ip[40])" is accepted.
+	lead        uint32
+	leadIsConst bool
 }
+
+// constant is a number written in the filter.
+func constant(v uint32) *arith { return &arith{op: arConst, value: v, lead: v, leadIsConst: true} }
 
 // relOp is a comparison between two arithmetic expressions.
 type relOp uint8
@@ -211,20 +221,26 @@ func (p *parser) parseArithLevel(level int) (*arith, error) {
 }
 
 // binary builds x op y, folding constants, and refuses what libpcap
-// refuses: a division by zero and a shift by more than 31 bits.
+// refuses: a division or modulus by zero and a shift by more than 31
+// bits. libpcap checks twice: when it generates code, on the first
+// instruction of the divisor or shift amount (see arith.lead), and when its
+// optimizer folds that operand to a constant; a shift of one constant by
+// another it folds without complaint (to 0 from 32 bits on).
 func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
-	if y.op == arConst {
-		switch {
-		case (op == arDiv || op == arMod) && y.value == 0:
-			return nil, p.errAt(t.offset, "division by zero")
-		case (op == arLsh || op == arRsh) && y.value > 31:
-			return nil, p.errAt(t.offset, "shift by more than 31 bits")
-		}
+	zero := y.leadIsConst && y.lead == 0 || y.op == arConst && y.value == 0
+	wide := y.leadIsConst && y.lead > 31 || y.op == arConst && y.value > 31 && x.op != arConst
+	switch {
+	case op == arDiv && zero:
+		return nil, p.errAt(t.offset, "division by zero")
+	case op == arMod && zero:
+		return nil, p.errAt(t.offset, "modulus by zero")
+	case (op == arLsh || op == arRsh) && wide:
+		return nil, p.errAt(t.offset, "shift by more than 31 bits")
 	}
-	a := &arith{op: op, x: x, y: y}
+	a := &arith{op: op, x: x, y: y, lead: x.lead, leadIsConst: x.leadIsConst}
 	if x.op == arConst && y.op == arConst {
 		v, _ := a.eval(nil, nil, 0)
-		return &arith{op: arConst, value: v}, nil
+		return &arith{op: arConst, value: v, lead: x.lead, leadIsConst: true}, nil
 	}
 	return a, nil
 }
@@ -245,9 +261,9 @@ func (p *parser) parseUnary() (*arith, error) {
 			return nil, err
 		}
 		if x.op == arConst {
-			return &arith{op: arConst, value: -x.value}, nil
+			return &arith{op: arConst, value: -x.value, lead: x.lead, leadIsConst: true}, nil
 		}
-		return &arith{op: arNeg, x: x}, nil
+		return &arith{op: arNeg, x: x, lead: x.lead, leadIsConst: x.leadIsConst}, nil
 	}
 	if x, err = p.parsePrimary(); err != nil {
 		return nil, err
@@ -271,6 +287,12 @@ func (p *parser) splitWord() bool {
 	i := strings.IndexAny(t.text, ":-")
 	if t.kind != tokWord || t.escaped || i < 0 || len(t.text) == 1 {
 		return false
+	}
+	// "tcp[tcp-ack:1]": a named constant holds a '-' of its own.
+	if j := strings.IndexByte(t.text, ':'); j > i {
+		if _, named := namedConstants[t.text[:j]]; named {
+			i = j
+		}
 	}
 	var parts []token
 	if i > 0 {
@@ -306,7 +328,7 @@ func (p *parser) parsePrimary() (*arith, error) {
 	}
 	if v, ok := namedConstants[t.text]; ok {
 		p.next()
-		return &arith{op: arConst, value: v}, nil
+		return constant(v), nil
 	}
 	if _, ok := loadProtos[t.text]; ok && isOp(p.peekAt(1), "[") {
 		return p.parseLoad()
@@ -317,7 +339,7 @@ func (p *parser) parsePrimary() (*arith, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &arith{op: arConst, value: v}, nil
+		return constant(v), nil
 	}
 	if p.splitWord() {
 		return p.parsePrimary()
@@ -365,7 +387,7 @@ func (p *parser) parseLoad() (*arith, error) {
 		return nil, p.errAt(t.offset, "syntax error: unexpected %s, expected \"]\"", t.describe())
 	}
 	p.next()
-	return &arith{op: arLoad, x: index, proto: proto, size: size, depth: p.vlanDepth}, nil
+	return &arith{op: arLoad, x: index, proto: proto, size: size, depth: p.vlanDepth, lead: index.lead, leadIsConst: index.leadIsConst}, nil
 }
 
 // eval computes a on one frame. ok is false when a load falls outside the
@@ -479,6 +501,13 @@ func (r *relation) holds(l *linkLayout, data []byte, wireLen uint32) (ok, inBoun
 func (a *arith) write(b *strings.Builder) {
 	switch a.op {
 	case arConst:
+		if a.leadIsConst && ((a.lead == 0) != (a.value == 0) || (a.lead > 31) != (a.value > 31)) {
+			// A folded constant written out keeps the first number
+			// libpcap's checks look at (see binary), where writing the
+			// value alone would change what they say.
+			b.WriteString("(" + strconv.FormatUint(uint64(a.lead), 10) + " - " + strconv.FormatUint(uint64(a.lead-a.value), 10) + ")")
+			return
+		}
 		b.WriteString(strconv.FormatUint(uint64(a.value), 10))
 	case arLen:
 		b.WriteString("len")

@@ -30,7 +30,14 @@
 // one fragment header, while port over IPv6 reads only the fixed header;
 // and a frame too short for a field the filter reads is rejected by the
 // whole filter, even under "not", as a BPF program that loads past the end
-// of the packet returns 0.
+// of the packet returns 0. Compile refuses the arithmetic libpcap refuses,
+// with its words: a division or modulus by zero and a shift by more than 31
+// bits, judged as libpcap judges them, by the first number of the divisor
+// or shift amount as written ("x / ether[0]" and "x << (40 ^ ip[1])" are
+// refused, "x << (1 + ip[40])" is not) and by its value once folded to a
+// constant (a constant shifted by a constant folds, to 0 from 32 bits on).
+// After and/or, a plain number followed by "/" starts arithmetic, not an
+// inherited network ("port 80 or 10 / 2 > 1"; "or 10.1/16" is a net).
 //
 // That last rule makes libpcap's optimizer visible: it deletes tests that
 // cannot change the verdict, and their loads with them. Compile therefore

@@ -180,7 +180,9 @@ func (p *parser) valueAhead() bool {
 		if _, named := namedConstants[t.text]; named && !t.escaped {
 			return false
 		}
-		if t.kind == tokWord && !t.escaped && isNumber(t.text) && p.peekAt(k+1).kind == tokOther {
+		// libpcap's "10/8" after and/or is arithmetic: only a dotted
+		// address (10.0/16) is a network inheriting the qualifier.
+		if nk := p.peekAt(k + 1).kind; t.kind == tokWord && !t.escaped && isNumber(t.text) && (nk == tokOther || nk == tokSlash) {
 			return false
 		}
 		return isValue(t)

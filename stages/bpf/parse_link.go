@@ -21,7 +21,7 @@ func (p *parser) parseLength() (*node, qualifiers, error) {
 	if kw.text == "less" {
 		op = relLe
 	}
-	return p.relationNode(op, &arith{op: arLen}, &arith{op: arConst, value: v}), qualifiers{}, nil
+	return p.relationNode(op, &arith{op: arLen}, constant(v)), qualifiers{}, nil
 }
 
 // parseCast parses "ip broadcast", "ip multicast", "ip6 multicast" and

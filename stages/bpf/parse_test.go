@@ -137,7 +137,7 @@ func TestCompileErrors(t *testing.T) {
 		{"ether port 80", `bpf: "ether" qualifier cannot be used with port at offset 11`},
 		{"ip[0:3] = 4", `bpf: data size must be 1, 2, or 4, not 3 at offset 5`},
 		{"len / 0 = 1", `bpf: division by zero at offset 4`},
-		{"len % (2 - 2) = 1", `bpf: division by zero at offset 4`},
+		{"len % (2 - 2) = 1", `bpf: modulus by zero at offset 4`},
 		{"len << 32 = 1", `bpf: shift by more than 31 bits at offset 4`},
 		{"len > ", `bpf: syntax error: unexpected end of expression, expected a number, len or proto[offset] at offset 6`},
 		{"tcp[0 = 1", `bpf: syntax error: unexpected "=", expected "]" at offset 6`},

@@ -438,3 +438,77 @@ func TestMatchAgreesWithTcpdumpOnSyntheticLinkTypes(t *testing.T) {
 	}
 	t.Logf("%d of %d link-type×filter pairs agree with tcpdump", agreed, pairs)
 }
+
+// TestCompileRefusalsAgreeWithTcpdump checks libpcap's compile-time
+// refusals of arithmetic: a divisor or shift amount is judged by the first
+// instruction libpcap generates for it (the leftmost number, even an
+// offset: "x / ether[0]" is a division by zero) and again by its
+// optimizer once folded to a constant; a constant shifted by a constant is
+// folded without complaint. Each filter is compiled by tcpdump -d on an
+// Ethernet capture and by Compile; both must refuse with the same words,
+// or both accept.
+func TestCompileRefusalsAgreeWithTcpdump(t *testing.T) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		t.Skip("tcpdump not on PATH: install it (apt-get install tcpdump) to compare with libpcap")
+	}
+	capture := filepath.Join(sharedDir, "corpus/nfstream/pcaps/bittorrent.pcap")
+	if _, err := os.Stat(capture); err != nil {
+		t.Skipf("the shared corpus is absent (%v)", err)
+	}
+	tests := []struct{ filter, refusal string }{
+		{"ip[1] / ether[0] > 0", "division by zero"},
+		{"ip[1] % tcp[0] > 0", "modulus by zero"},
+		{"ip[1] / (2 - 2) > 0", "division by zero"},
+		{"ip[1] > 1 % (2 - 2)", "modulus by zero"},
+		{"ip[1] > 0 or 1 / (2 - 2) > 0", "division by zero"},
+		{"1 / (ip[0] - 0x45) = 0", "division by zero"},
+		{"1 / (ip[1] - 0x45) = 0", ""},
+		{"ip[1] / (len - len) > 0", ""},
+		{"ip[1] << (20 + 20) > 0", "shift by more than 31 bits"},
+		{"ip[1] > 7 << 40", "shift by more than 31 bits"},
+		{"ip[1] > (1 << (20 + 20))", ""},
+		{"ip[1] > 7 << (2 - 2)", ""},
+		{"ip[1] >> -1 > 0", "shift by more than 31 bits"},
+		{"ip[1] < (20 << ip[32:4])", "shift by more than 31 bits"},
+		{"ip[1] < (20 << ip[31:4])", ""},
+		{"ip[1] << (ip[40] + 1) > 0", "shift by more than 31 bits"},
+		{"ip[1] << (1 + ip[40]) > 0", ""},
+		{"ip[1] << (40 ^ ip[1]) > 0", "shift by more than 31 bits"},
+		{"ip[1] < (20 << icmp[12])", ""},
+		{"ip[1] / ((2 - 2) + ip[3]) > 0", ""},
+		{"tcp[tcp-ack:1] = 1", ""},
+		{"icmp[icmp-echo:2] > 1", ""},
+		{"port 80 or 10 / 2 > 1", ""},
+		{"ip and (0 / (1500 / 13)) >= 1", ""},
+	}
+	for _, tc := range tests {
+		var stderr bytes.Buffer
+		cmd := exec.Command(tcpdump, "-r", capture, "-d", tc.filter)
+		cmd.Stderr = &stderr
+		libpcap := ""
+		if cmd.Run() != nil {
+			libpcap = strings.TrimSpace(stderr.String())
+			if i := strings.LastIndex(libpcap, "tcpdump: "); i >= 0 {
+				libpcap = libpcap[i+len("tcpdump: "):]
+			}
+		}
+		if libpcap != tc.refusal {
+			t.Errorf("%q: tcpdump says %q, the table %q: fix the table", tc.filter, libpcap, tc.refusal)
+		}
+		f, err := Compile(tc.filter)
+		switch {
+		case tc.refusal == "" && err != nil:
+			t.Errorf("Compile(%q): %v; libpcap accepts it", tc.filter, err)
+		case tc.refusal != "" && err == nil:
+			t.Errorf("Compile(%q) accepts it; libpcap: %s", tc.filter, tc.refusal)
+		case tc.refusal != "" && !strings.Contains(err.Error(), tc.refusal):
+			t.Errorf("Compile(%q): %v; libpcap: %s", tc.filter, err, tc.refusal)
+		case err == nil:
+			// The normal form must keep what the checks look at.
+			if _, err := Compile(f.String()); err != nil {
+				t.Errorf("Compile(%q).String() = %q, which does not compile: %v", tc.filter, f.String(), err)
+			}
+		}
+	}
+}
