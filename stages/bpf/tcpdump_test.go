@@ -110,7 +110,7 @@ func needTcpdump(t *testing.T) string {
 func tcpdumpSelect(t *testing.T, tcpdump, capture, filter string) (selected []capturedFrame, refused string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "out.pcap")
-	cmd := exec.Command(tcpdump, "-n", "-r", capture, "-w", out, filter)
+	cmd := exec.Command(tcpdump, "-n", "-r", capture, "-w", out, "--", filter)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -484,7 +484,7 @@ func TestCompileRefusalsAgreeWithTcpdump(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var stderr bytes.Buffer
-		cmd := exec.Command(tcpdump, "-r", capture, "-d", tc.filter)
+		cmd := exec.Command(tcpdump, "-r", capture, "-d", "--", tc.filter)
 		cmd.Stderr = &stderr
 		libpcap := ""
 		if cmd.Run() != nil {
