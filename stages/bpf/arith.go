@@ -61,6 +61,10 @@ type arith struct {
 	// by more than 31 bits to it, while "x << (1 + ip[40])" is accepted.
 	lead        uint32
 	leadIsConst bool
+	// guard, on a constant folded from an expression that read packet
+	// bytes, is that expression's left operand: libpcap generates the
+	// protocol tests before its optimizer folds, so they stay.
+	guard *arith
 }
 
 // constant is a number written in the filter.
@@ -220,29 +224,60 @@ func (p *parser) parseArithLevel(level int) (*arith, error) {
 	}
 }
 
-// binary builds x op y, folding constants, and refuses what libpcap
-// refuses: a division or modulus by zero and a shift by more than 31
-// bits. libpcap checks twice: when it generates code, on the first
-// instruction of the divisor or shift amount (see arith.lead), and when its
-// optimizer folds that operand to a constant; a shift of one constant by
-// another it folds without complaint (to 0 from 32 bits on).
+// binary builds x op y, folding constants as libpcap does, and refuses
+// what libpcap refuses: a division or modulus by zero and a shift by more
+// than 31 bits.
+//
+// libpcap checks twice. When it generates code it looks only at the first
+// instruction of the divisor or shift amount (see arith.lead). Its
+// optimizer then knows which values are constants and rewrites: a constant
+// right operand becomes an immediate (a shift by more than 31 and a
+// division by 0 are refused there; "x + 0", "x | 0", "x ^ 0" and shifts by
+// 0 are x; "x * 0" and "x & 0" are 0), and a left operand known to be 0
+// makes "0 * y", "0 / y", "0 % y", "0 & y" and shifts of 0 the constant 0
+// and "0 + y", "0 | y", "0 ^ y" just y. Where a result is a constant, the
+// loads of the operand it no longer needs are deleted, so they cannot
+// reject a short frame: folding them away here gives libpcap's verdicts.
 func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
-	zero := y.leadIsConst && y.lead == 0 || y.op == arConst && y.value == 0
-	wide := y.leadIsConst && y.lead > 31 || y.op == arConst && y.value > 31 && x.op != arConst
-	switch {
-	case op == arDiv && zero:
-		return nil, p.errAt(t.offset, "division by zero")
-	case op == arMod && zero:
-		return nil, p.errAt(t.offset, "modulus by zero")
-	case (op == arLsh || op == arRsh) && wide:
+	refuse := func() (*arith, error) {
+		switch op {
+		case arDiv:
+			return nil, p.errAt(t.offset, "division by zero")
+		case arMod:
+			return nil, p.errAt(t.offset, "modulus by zero")
+		}
 		return nil, p.errAt(t.offset, "shift by more than 31 bits")
 	}
-	a := &arith{op: op, x: x, y: y, lead: x.lead, leadIsConst: x.leadIsConst}
-	if x.op == arConst && y.op == arConst {
-		v, _ := a.eval(nil, nil, 0)
-		return &arith{op: arConst, value: v, lead: x.lead, leadIsConst: true}, nil
+	shift := op == arLsh || op == arRsh
+	if y.leadIsConst && (op == arDiv || op == arMod) && y.lead == 0 || y.leadIsConst && shift && y.lead > 31 {
+		return refuse()
 	}
-	return a, nil
+	folded := func(v uint32) *arith {
+		return &arith{op: arConst, value: v, lead: x.lead, leadIsConst: x.leadIsConst, guard: x}
+	}
+	if y.op == arConst {
+		if (op == arDiv || op == arMod) && y.value == 0 {
+			return refuse()
+		}
+		if x.op == arConst {
+			v, _ := (&arith{op: op, x: x, y: y}).eval(nil, nil, 0)
+			return folded(v), nil
+		}
+		if shift && y.value > 31 {
+			return refuse()
+		}
+		if y.value == 0 && (op == arMul || op == arAnd) {
+			return folded(0), nil
+		}
+	} else if x.op == arConst && x.value == 0 {
+		switch op {
+		case arMul, arDiv, arMod, arAnd, arLsh, arRsh:
+			return folded(0), nil
+		}
+	}
+	// "x + 0", "0 + y" and the like libpcap also simplifies, but to a value
+	// that is computed, from the same loads, as written: nothing to fold.
+	return &arith{op: op, x: x, y: y, lead: x.lead, leadIsConst: x.leadIsConst}, nil
 }
 
 // parseUnary parses a primary, "-" unary and "primary ^ arth". Like each
@@ -261,7 +296,7 @@ func (p *parser) parseUnary() (*arith, error) {
 			return nil, err
 		}
 		if x.op == arConst {
-			return &arith{op: arConst, value: -x.value, lead: x.lead, leadIsConst: true}, nil
+			return &arith{op: arConst, value: -x.value, lead: x.lead, leadIsConst: true, guard: x}, nil
 		}
 		return &arith{op: arNeg, x: x, lead: x.lead, leadIsConst: x.leadIsConst}, nil
 	}
@@ -501,6 +536,17 @@ func (r *relation) holds(l *linkLayout, data []byte, wireLen uint32) (ok, inBoun
 func (a *arith) write(b *strings.Builder) {
 	switch a.op {
 	case arConst:
+		if a.guard != nil && a.guard.readsPacket() {
+			// Written so that it parses back to the same guarded constant.
+			root := a.guard
+			for root.op == arConst && root.guard != nil {
+				root = root.guard
+			}
+			b.WriteString("((")
+			root.write(b)
+			b.WriteString(" * 0) + " + strconv.FormatUint(uint64(a.value), 10) + ")")
+			return
+		}
 		if a.leadIsConst && ((a.lead == 0) != (a.value == 0) || (a.lead > 31) != (a.value > 31)) {
 			// A folded constant written out keeps the first number
 			// libpcap's checks look at (see binary), where writing the
@@ -531,6 +577,23 @@ func (a *arith) write(b *strings.Builder) {
 		a.y.write(b)
 		b.WriteByte(')')
 	}
+}
+
+// readsPacket reports whether the protocol tests of a are not empty: it,
+// or what it was folded from, loads packet bytes on its left-most path.
+func (a *arith) readsPacket() bool {
+	for ; a != nil; a = a.x {
+		if a.guard != nil {
+			return a.guard.readsPacket()
+		}
+		if a.op == arLoad {
+			return true
+		}
+		if a.op == arConst || a.op == arLen {
+			return false
+		}
+	}
+	return false
 }
 
 // key identifies a relation with the vlan depth of each load.
@@ -570,6 +633,9 @@ var etherTypeOfLoad = map[string]uint16{"ip": etherTypeIPv4, "ip6": etherTypeIPv
 // index, its protocol and that the datagram is a first fragment; a binary
 // operator passes on its left operand's tests only.
 func (lw lowering) checks(a *arith, out []*cond) []*cond {
+	if a.guard != nil {
+		return lw.checks(a.guard, out)
+	}
 	switch a.op {
 	case arConst, arLen:
 		return out

@@ -36,6 +36,10 @@
 // or shift amount as written ("x / ether[0]" and "x << (40 ^ ip[1])" are
 // refused, "x << (1 + ip[40])" is not) and by its value once folded to a
 // constant (a constant shifted by a constant folds, to 0 from 32 bits on).
+// Like libpcap's optimizer, Compile folds "x * 0", "x & 0" and "0 * y",
+// "0 / y", "0 % y", "0 & y", "0 << y", "0 >> y" to 0, whose loads then no
+// longer reject a short frame, while the protocol tests of the left
+// operand stay.
 // After and/or, a plain number followed by "/" starts arithmetic, not an
 // inherited network ("port 80 or 10 / 2 > 1"; "or 10.1/16" is a net).
 //

@@ -14,6 +14,9 @@ func FuzzCompile(f *testing.F) {
 		"net 10.0.0.0 mask 255.0.0.0", "ip6 net 2001:db8::/32", `ip proto \tcp`, "vlan 10 and vlan and udp",
 		"not (tcp or udp) && !arp || icmp6", "portrange 90-80", "host 10.0.0.1 and (tcp) or 10.0.0.2",
 		"ether host 1.2.3.4", "tcp[13] & 2 != 0", "((((", "host not (1.2.3.4 or ::1)", "net 10.1", "port 010",
+		// libpcap's arithmetic checks and folds (arith.go, binary).
+		"ip[1] / ether[0] > 0", "ip[1] << (1 + ip[40]) > 0", "ip[200:4] * 0 = 0", "0 / icmp[200:4] = 0",
+		"(ip[200:4] * 0) + 1 = 1", "ip[1] > -40 >> 1", "tcp[tcp-ack:1] = 1", "port 80 or 10 / 2 > 1",
 	} {
 		f.Add(seed)
 	}

@@ -83,6 +83,12 @@ var comparisonFilters = []string{
 	"ip[16:1] << udp[0:1] = 0", "udp[0:1] + ip[16:1] > 0", "8 >= (ip[16:1] << udp[0:1])", "tcp[0] - icmp[0] != 7",
 	"ip[tcp[0] & 3] != 0x45", "tcp and (13 <= len)", "(len > 1000) and (13 <= len)", "port 53 or 100 < len",
 	"udp and not (tcpflags ^ len) = 1",
+	// libpcap's optimizer folds "x * 0", "x & 0" and "0 op y" (op * / % &
+	// << >>) to 0 and deletes the loads they no longer need, so a short
+	// frame is not rejected by them; the left operand's protocol tests stay.
+	"0 / icmp[200:4] = 0", "ip[200:4] * 0 = 0", "ip[200:4] & 0 = 0 and udp", "0 * ip[200:4] = 0",
+	"(ip[200:4] * 0) + 1 = 1", "0 - ip[200:4] = 0", "ip[200:4] + 0 = 0", "0 << tcp[31:4] = 0 or icmp",
+	"tcp[ip[300] * 0] = 0", "((2 >> tcp-syn) / icmp[icmp[8:1]:4]) >= (2 % tcp[tcp[40:2]:1]) or portrange 1-1023",
 }
 
 func sharedFile(t *testing.T, rel string) string {
@@ -481,6 +487,11 @@ func TestCompileRefusalsAgreeWithTcpdump(t *testing.T) {
 		{"icmp[icmp-echo:2] > 1", ""},
 		{"port 80 or 10 / 2 > 1", ""},
 		{"ip and (0 / (1500 / 13)) >= 1", ""},
+		{"icmp-echo / (ether[6:1] * icmp6type) >= 1", "division by zero"},
+		{"ip[1] / (ip[2] & 0) > 0", "division by zero"},
+		{"ip[1] << (ip[2] * 0 + 40) > 0", "shift by more than 31 bits"},
+		{"5 << (ip[2] * 0 + 40) > 0", "expression rejects all packets"},
+		{"0 / icmp[200:4] = 0", ""},
 	}
 	for _, tc := range tests {
 		var stderr bytes.Buffer
@@ -497,6 +508,15 @@ func TestCompileRefusalsAgreeWithTcpdump(t *testing.T) {
 			t.Errorf("%q: tcpdump says %q, the table %q: fix the table", tc.filter, libpcap, tc.refusal)
 		}
 		f, err := Compile(tc.filter)
+		if tc.refusal == "expression rejects all packets" {
+			// libpcap refuses a filter that can match nothing; Compile
+			// accepts it, and it matches nothing.
+			frame := ethernet(etherTypeIPv4, ipv4TCP)
+			if err != nil || f.Match(1, frame, uint32(len(frame))) {
+				t.Errorf("Compile(%q) = %v; want a filter that rejects every frame", tc.filter, err)
+			}
+			continue
+		}
 		switch {
 		case tc.refusal == "" && err != nil:
 			t.Errorf("Compile(%q): %v; libpcap accepts it", tc.filter, err)
