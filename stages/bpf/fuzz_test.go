@@ -1,6 +1,7 @@
 package bpf
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -46,8 +47,25 @@ func FuzzCompile(f *testing.F) {
 		pair, _ := compilePair(t, expr)
 		for _, fr := range frames {
 			pair.check(t, fr.linkType, fr.data)
-			if filter.Match(fr.linkType, fr.data, uint32(len(fr.data))) != again.Match(fr.linkType, fr.data, uint32(len(fr.data))) {
+			want := filter.Match(fr.linkType, fr.data, uint32(len(fr.data)))
+			if want != again.Match(fr.linkType, fr.data, uint32(len(fr.data))) {
 				t.Fatalf("Compile(%q) and its normal form %q disagree on % x", expr, normal, fr.data)
+			}
+			// The kernel program, where there is one, must agree too:
+			// live capture attaches it instead of running Match.
+			vm, _, err := kernelVM(filter, fr.linkType)
+			if errors.Is(err, ErrNotKernel) {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("Compile(%q).Kernel(%d): %v", expr, fr.linkType, err)
+			}
+			n, err := vm.Run(fr.data)
+			if err != nil {
+				t.Fatalf("Compile(%q): kernel program: %v", expr, err)
+			}
+			if (n > 0) != want {
+				t.Fatalf("Compile(%q) on % x (link type %d): kernel %v, Match %v", expr, fr.data, fr.linkType, n > 0, want)
 			}
 		}
 	})
