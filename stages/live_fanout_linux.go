@@ -187,10 +187,10 @@ func (s *fanoutSource) Next() (Frame, error) {
 			s.errMu.Lock()
 			err := s.readErr
 			s.errMu.Unlock()
-			if err != nil {
-				s.ended = fmt.Sprintf("capture error on %s: %v", s.name, err)
-			} else if ifc, err := net.InterfaceByName(s.name); err != nil || ifc.Flags&net.FlagUp == 0 {
+			if interfaceDown(s.name) {
 				s.ended = "interface " + s.name + " went down"
+			} else if err != nil {
+				s.ended = fmt.Sprintf("capture error on %s: %v", s.name, err)
 			}
 		}
 		timer.Stop()

@@ -222,24 +222,28 @@ func interfaceLinkType(name string) (uint32, error) {
 	return 0, fmt.Errorf("unsupported interface type %d (ARPHRD)", t)
 }
 
+// interfaceDown reports whether the interface is gone or not up.
+func interfaceDown(name string) bool {
+	ifc, err := net.InterfaceByName(name)
+	return err != nil || ifc.Flags&net.FlagUp == 0
+}
+
 func (s *liveSource) Next() (Frame, error) {
 	for {
 		if fr, ok, err := s.poll(s.ctx, &s.cfg, s.frames); ok {
 			return fr, err
 		}
 		data, ci, err := s.tp.ZeroCopyReadPacketData()
-		if errors.Is(err, afpacket.ErrTimeout) {
-			// A downed or removed interface does not fail the reads: it
-			// only stops delivering. Checked once per quiet read.
-			if ifc, err := net.InterfaceByName(s.name); err != nil || ifc.Flags&net.FlagUp == 0 {
-				s.ended = "interface " + s.name + " went down"
-			}
-			continue
-		}
 		if err != nil {
-			// The flows so far are kept: the job ends as at a stop
-			// condition and the reason is recorded.
-			s.ended = fmt.Sprintf("capture error on %s: %v", s.name, err)
+			// A downed or removed interface either stops delivering (a
+			// quiet read) or fails the poll: either way say so, checked
+			// once per quiet or failed read. The flows so far are kept:
+			// the job ends as at a stop condition, with the reason.
+			if interfaceDown(s.name) {
+				s.ended = "interface " + s.name + " went down"
+			} else if !errors.Is(err, afpacket.ErrTimeout) {
+				s.ended = fmt.Sprintf("capture error on %s: %v", s.name, err)
+			}
 			continue
 		}
 		if len(data) > s.cfg.SnapLen {

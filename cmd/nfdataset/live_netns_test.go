@@ -798,3 +798,93 @@ func TestLiveFlowsRotatingDir(t *testing.T) {
 		t.Errorf("after SIGINT: complete %v, %d rows in %d parts; want complete, %d rows, more than %d parts", complete, rows, files2, sent, files)
 	}
 }
+
+// TestLiveInterfaceDown: the capturing interface is set down in the middle
+// of a live build with no stop condition. The build ends by itself, exits
+// 0, keeps every flow sent before, and dataset.json says why it ended;
+// with one socket and with a fanout group of two.
+func TestLiveInterfaceDown(t *testing.T) {
+	for _, fanout := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fanout=%v", fanout), func(t *testing.T) { liveInterfaceDown(t, fanout) })
+	}
+}
+
+func liveInterfaceDown(t *testing.T, fanout bool) {
+	v := newVethPair(t)
+	inj := v.injector(t)
+	pkts, want := v.conversation()
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "live.toml")
+	text := fmt.Sprintf(`[dataset]
+name = "down"
+
+[[input]]
+interface = %q
+name = "down"
+fanout = %v
+
+[streamer]
+bpf_filter = "ip"
+n_meters = 2
+
+[output]
+path = "out"
+format = "csv"
+`, v.ifA, fanout)
+	if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := nfdatasetIn(v.nsA, "build", manifest)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitCapture(t, v)
+	for _, p := range pkts {
+		inj.send(t, p.frame())
+	}
+	time.Sleep(300 * time.Millisecond)
+	if out, err := exec.Command("ip", "-n", v.nsA, "link", "set", v.ifA, "down").CombinedOutput(); err != nil {
+		t.Fatalf("ip link set down: %v: %s", err, out)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("build after the interface went down: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("build still running 20 s after the interface went down\n%s", stderr.String())
+	}
+	f, err := os.Open(filepath.Join(dir, "out", "part-00000.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if d := cmp.Diff(want, readFlows(t, f)); d != "" {
+		t.Errorf("flows (-sent +kept):\n%s", d)
+	}
+	var prov struct {
+		Complete bool `json:"complete"`
+		Inputs   []struct {
+			Stats struct {
+				Live struct {
+					EndedBy string `json:"ended_by"`
+				} `json:"live"`
+			} `json:"stats"`
+		} `json:"inputs"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out", "dataset.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &prov); err != nil {
+		t.Fatal(err)
+	}
+	if wantEnd := "interface " + v.ifA + " went down"; len(prov.Inputs) != 1 || prov.Inputs[0].Stats.Live.EndedBy != wantEnd || !prov.Complete {
+		t.Errorf("dataset.json: complete %v, inputs %+v; want one live input ended by %q", prov.Complete, prov.Inputs, wantEnd)
+	}
+}
