@@ -61,6 +61,9 @@ type arith struct {
 	// by more than 31 bits to it, while "x << (1 + ip[40])" is accepted.
 	lead        uint32
 	leadIsConst bool
+	// pending is a refusal libpcap's optimizer makes (a divisor or shift
+	// amount it knows to be 0 or above 31) if the code is reachable.
+	pending *CompileError
 	// guard, on a constant folded from an expression that read packet
 	// bytes, is that expression's left operand: libpcap generates the
 	// protocol tests before its optimizer folds, so they stay.
@@ -239,32 +242,39 @@ func (p *parser) parseArithLevel(level int) (*arith, error) {
 // loads of the operand it no longer needs are deleted, so they cannot
 // reject a short frame: folding them away here gives libpcap's verdicts.
 func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
-	refuse := func() (*arith, error) {
+	refusal := func() *CompileError {
+		msg := "shift by more than 31 bits"
 		switch op {
 		case arDiv:
-			return nil, p.errAt(t.offset, "division by zero")
+			msg = "division by zero"
 		case arMod:
-			return nil, p.errAt(t.offset, "modulus by zero")
+			msg = "modulus by zero"
 		}
-		return nil, p.errAt(t.offset, "shift by more than 31 bits")
+		return p.errAt(t.offset, "%s", msg).(*CompileError)
 	}
 	shift := op == arLsh || op == arRsh
 	if y.leadIsConst && (op == arDiv || op == arMod) && y.lead == 0 || y.leadIsConst && shift && y.lead > 31 {
-		return refuse()
+		return nil, refusal()
+	}
+	// The optimizer's refusals wait: libpcap makes them only where the
+	// code is reachable (compile checks the relations that stay).
+	pending := x.pending
+	if pending == nil {
+		pending = y.pending
 	}
 	folded := func(v uint32) *arith {
-		return &arith{op: arConst, value: v, lead: x.lead, leadIsConst: x.leadIsConst, guard: x}
+		return &arith{op: arConst, value: v, lead: x.lead, leadIsConst: x.leadIsConst, guard: x, pending: pending}
 	}
 	if y.op == arConst {
-		if (op == arDiv || op == arMod) && y.value == 0 {
-			return refuse()
+		if (op == arDiv || op == arMod) && y.value == 0 && pending == nil {
+			pending = refusal()
 		}
 		if x.op == arConst {
 			v, _ := (&arith{op: op, x: x, y: y}).eval(nil, nil, 0)
 			return folded(v), nil
 		}
-		if shift && y.value > 31 {
-			return refuse()
+		if shift && y.value > 31 && pending == nil {
+			pending = refusal()
 		}
 		if y.value == 0 && (op == arMul || op == arAnd) {
 			return folded(0), nil
@@ -277,7 +287,7 @@ func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
 	}
 	// "x + 0", "0 + y" and the like libpcap also simplifies, but to a value
 	// that is computed, from the same loads, as written: nothing to fold.
-	return &arith{op: op, x: x, y: y, lead: x.lead, leadIsConst: x.leadIsConst}, nil
+	return &arith{op: op, x: x, y: y, lead: x.lead, leadIsConst: x.leadIsConst, pending: pending}, nil
 }
 
 // parseUnary parses a primary, "-" unary and "primary ^ arth". Like each
@@ -296,9 +306,9 @@ func (p *parser) parseUnary() (*arith, error) {
 			return nil, err
 		}
 		if x.op == arConst {
-			return &arith{op: arConst, value: -x.value, lead: x.lead, leadIsConst: true, guard: x}, nil
+			return &arith{op: arConst, value: -x.value, lead: x.lead, leadIsConst: true, guard: x, pending: x.pending}, nil
 		}
-		return &arith{op: arNeg, x: x, lead: x.lead, leadIsConst: x.leadIsConst}, nil
+		return &arith{op: arNeg, x: x, lead: x.lead, leadIsConst: x.leadIsConst, pending: x.pending}, nil
 	}
 	if x, err = p.parsePrimary(); err != nil {
 		return nil, err
@@ -422,7 +432,7 @@ func (p *parser) parseLoad() (*arith, error) {
 		return nil, p.errAt(t.offset, "syntax error: unexpected %s, expected \"]\"", t.describe())
 	}
 	p.next()
-	return &arith{op: arLoad, x: index, proto: proto, size: size, depth: p.vlanDepth, lead: index.lead, leadIsConst: index.leadIsConst}, nil
+	return &arith{op: arLoad, x: index, proto: proto, size: size, depth: p.vlanDepth, lead: index.lead, leadIsConst: index.leadIsConst, pending: index.pending}, nil
 }
 
 // eval computes a on one frame. ok is false when a load falls outside the
@@ -671,6 +681,10 @@ func (lw lowering) relationCond(p *primitive) *cond {
 // or not) with a constant becomes a field test as libpcap's optimizer
 // reduces it, so that it shares facts with the tests of other primitives.
 func relationTest(r *relation, number int32) *cond {
+	if r.lhs.pending != nil || r.rhs.pending != nil {
+		// Kept as a relation, so that compile sees whether it is reached.
+		return &cond{kind: condTest, test: insn{kind: testRelation, offset: number}}
+	}
 	if r.lhs.op == arConst && r.rhs.op == arConst {
 		if ok, _ := r.holds(nil, nil, 0); ok {
 			return &cond{kind: condTrue}

@@ -390,5 +390,38 @@ func compile(expr string, optimized bool) (*Filter, error) {
 			f.programs[model].insns, f.programs[model].entry = pr.insns, entry
 		}
 	}
+	if optimized {
+		if err := f.optimizerRefusal(); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
+}
+
+// optimizerRefusal is the first refusal libpcap's optimizer would make in
+// a relation that some link type's program still evaluates (arith.pending):
+// libpcap never looks at code it has found unreachable.
+func (f *Filter) optimizerRefusal() error {
+	var first *CompileError
+	for model := range f.programs {
+		pr := &f.programs[model]
+		for _, pc := range topoOrder(pr.insns, pr.entry) {
+			in := pr.insns[pc]
+			if in.kind != testRelation {
+				continue
+			}
+			r := f.rels[in.offset]
+			err := r.lhs.pending
+			if err == nil {
+				err = r.rhs.pending
+			}
+			if err != nil && (first == nil || err.Offset < first.Offset) {
+				first = err
+			}
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return first
 }

@@ -35,7 +35,10 @@
 // bits, judged as libpcap judges them, by the first number of the divisor
 // or shift amount as written ("x / ether[0]" and "x << (40 ^ ip[1])" are
 // refused, "x << (1 + ip[40])" is not) and by its value once folded to a
-// constant (a constant shifted by a constant folds, to 0 from 32 bits on).
+// constant (a constant shifted by a constant folds, to 0 from 32 bits on),
+// the latter, like libpcap's optimizer, only in a relation some link
+// type's program still reaches ("arp and udp[1] >> (2 + 40) > 0" compiles
+// to a filter that matches nothing).
 // Like libpcap's optimizer, Compile folds "x * 0", "x & 0" and "0 * y",
 // "0 / y", "0 % y", "0 & y", "0 << y", "0 >> y" to 0, whose loads then no
 // longer reject a short frame, while the protocol tests of the left

@@ -492,6 +492,11 @@ func TestCompileRefusalsAgreeWithTcpdump(t *testing.T) {
 		{"ip[1] << (ip[2] * 0 + 40) > 0", "shift by more than 31 bits"},
 		{"5 << (ip[2] * 0 + 40) > 0", "expression rejects all packets"},
 		{"0 / icmp[200:4] = 0", ""},
+		// The optimizer refuses only what it reaches.
+		{"(udp[1] >> (2 + 1500)) > 0", "shift by more than 31 bits"},
+		{"arp[6:2] = 1 and (udp[1] >> (2 + 1500)) > 0", "expression rejects all packets"},
+		{"ip6 and ip[1] / (2 - 2) > 0", "expression rejects all packets"},
+		{"ip or ip[1] / (2 - 2) > 0", ""},
 	}
 	for _, tc := range tests {
 		var stderr bytes.Buffer
