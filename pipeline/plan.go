@@ -20,6 +20,7 @@ import (
 
 	"github.com/nfdataset/nfdataset/features"
 	"github.com/nfdataset/nfdataset/stages"
+	"github.com/nfdataset/nfdataset/stages/objstore"
 )
 
 // Plan is a manifest resolved against the file system: every input file
@@ -139,7 +140,7 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 			continue
 		}
 		if in.Path != "" {
-			paths, err := m.resolvePaths(in.Path, lookup, true, outForGlobs)
+			paths, err := m.resolvePaths(ctx, in.Path, lookup, true, outForGlobs)
 			if err != nil {
 				merr(in.Key+".path", err)
 				continue
@@ -159,7 +160,7 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 			var group []string
 			bad := false
 			for j, f := range in.Files {
-				paths, err := m.resolvePaths(f, lookup, false, "")
+				paths, err := m.resolvePaths(ctx, f, lookup, false, "")
 				if err != nil {
 					merr(fmt.Sprintf("%s.files[%d]", in.Key, j), err)
 					bad = true
@@ -268,10 +269,13 @@ func MakePlan(ctx context.Context, m *Manifest, opts PlanOptions) (*Plan, error)
 // expands a pattern (sorted; see glob.go). Every result is a regular file.
 // When glob is set a pattern is expanded; it never matches outDir (unless
 // "") or anything inside it.
-func (m *Manifest) resolvePaths(path string, lookup func(string) (string, bool), glob bool, outDir string) ([]string, error) {
+func (m *Manifest) resolvePaths(ctx context.Context, path string, lookup func(string) (string, bool), glob bool, outDir string) ([]string, error) {
 	p, err := expandVars(path, lookup)
 	if err != nil {
 		return nil, err
+	}
+	if objstore.IsURL(p) {
+		return resolveS3(ctx, path, p, glob, lookup)
 	}
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(m.Dir, p)
@@ -348,6 +352,16 @@ func foldMatch(path string) (string, bool) {
 
 // outputDir returns the absolute dataset directory and the key that set it.
 func (m *Manifest) outputDir(override string, lookup func(string) (string, bool)) (string, string, error) {
+	key := "output.path"
+	if override != "" {
+		key = "--output"
+	}
+	if u, ok, err := m.S3Output(override, lookup); err != nil {
+		return "", key, err
+	} else if ok {
+		dir, err := S3WorkDir(u, lookup)
+		return dir, key, err
+	}
 	if override != "" {
 		abs, err := filepath.Abs(override)
 		return abs, "--output", err

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
 
 	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/stages/objstore"
 )
 
 // Version is nfdataset's version. It is a constant in the source, not read
@@ -206,11 +208,16 @@ func (p *Plan) resolvedManifest() ([]byte, string) {
 		Name    string         `json:"name"`
 		Options map[string]any `json:"options"`
 	}
-	// An absolute path says where the inputs were on one machine: keep
-	// only its last element.
+	// An absolute path or an s3:// URL says where the inputs were on one
+	// machine or in one bucket: keep only its last element, so that the
+	// same captures under another folder or in a bucket make the same
+	// dataset.
 	rel := func(s string) string {
 		if filepath.IsAbs(s) {
 			return filepath.Base(s)
+		}
+		if objstore.IsURL(s) {
+			return path.Base(s)
 		}
 		return filepath.ToSlash(s)
 	}
