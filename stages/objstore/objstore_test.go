@@ -8,22 +8,21 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/nfdataset/nfdataset/stages/objstore/objstoretest"
 )
 
 // testServer is an S3 server for the tests: the one NFDATASET_TEST_S3_ENDPOINT
 // names (a MinIO server, say, with its keys in the usual AWS_* variables
-// and the bucket NFDATASET_TEST_S3_BUCKET), else gofakes3 in this process.
-// wrap, when not nil, sees every request before the fake server does.
+// and the bucket NFDATASET_TEST_S3_BUCKET), else gofakes3 on 127.0.0.1
+// (objstoretest). wrap, when not nil, sees every request before the fake
+// server does.
 func testServer(t *testing.T, wrap func(http.Handler) http.Handler) (*Store, string) {
 	t.Helper()
 	if ep := os.Getenv("NFDATASET_TEST_S3_ENDPOINT"); ep != "" && wrap == nil {
@@ -39,60 +38,12 @@ func testServer(t *testing.T, wrap func(http.Handler) http.Handler) (*Store, str
 		}
 		return s, bucket
 	}
-	backend := s3mem.New()
-	if err := backend.CreateBucket("nfdataset"); err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = dechunkParts(gofakes3.New(backend).Server())
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	s, err := New(Config{Endpoint: srv.URL, Region: "us-east-1", AccessKey: "test", SecretKey: "test-secret"})
+	srv := objstoretest.Start(t, []string{"nfdataset"}, wrap)
+	s, err := New(Config{Endpoint: srv.URL, Region: objstoretest.Region, AccessKey: objstoretest.AccessKey, SecretKey: objstoretest.SecretKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s, "nfdataset"
-}
-
-// dechunkParts decodes the aws-chunked body (SigV4 streaming signature)
-// of multipart part uploads, which minio-go sends over plain http and
-// gofakes3 v1.2.0 decodes for single PUTs only (it would store the chunk
-// framing as the part's bytes). Real S3 and MinIO decode both.
-func dechunkParts(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPut || r.URL.Query().Get("partNumber") == "" ||
-			!strings.HasPrefix(r.Header.Get("X-Amz-Content-Sha256"), "STREAMING-") {
-			h.ServeHTTP(w, r)
-			return
-		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		var out []byte
-		for len(body) > 0 {
-			line, rest, ok := bytes.Cut(body, []byte("\r\n"))
-			size, _, _ := bytes.Cut(line, []byte(";"))
-			n, err := strconv.ParseInt(string(size), 16, 64)
-			if !ok || err != nil || int64(len(rest)) < n {
-				http.Error(w, "bad aws-chunked body", http.StatusBadRequest)
-				return
-			}
-			if n == 0 {
-				break
-			}
-			out = append(out, rest[:n]...)
-			body = bytes.TrimPrefix(rest[n:], []byte("\r\n"))
-		}
-		r.Body = io.NopCloser(bytes.NewReader(out))
-		r.ContentLength = int64(len(out))
-		r.Header.Set("Content-Length", strconv.Itoa(len(out)))
-		r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
-		h.ServeHTTP(w, r)
-	})
 }
 
 func TestParse(t *testing.T) {

@@ -1,4 +1,4 @@
-package objstore
+package objstore_test
 
 import (
 	"context"
@@ -14,7 +14,24 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nfdataset/nfdataset/pipeline"
+	"github.com/nfdataset/nfdataset/stages/objstore"
+	"github.com/nfdataset/nfdataset/stages/objstore/objstoretest"
 )
+
+// The tests of this file build datasets with pipeline, which imports
+// objstore: they are an external test package, with their own server.
+
+var captures = []string{"dhcp.pcap", "dns_ambiguous_names.pcap", "google_ssl.pcap"}
+
+func testServer(t *testing.T, wrap func(http.Handler) http.Handler) (*objstore.Store, string) {
+	t.Helper()
+	srv := objstoretest.Start(t, []string{"nfdataset"}, wrap)
+	s, err := objstore.New(objstore.Config{Endpoint: srv.URL, Region: objstoretest.Region, AccessKey: objstoretest.AccessKey, SecretKey: objstoretest.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, "nfdataset"
+}
 
 // buildFrom builds a dataset of the captures in inputs with the given
 // feature sets into dir/out and returns the folder.
@@ -44,7 +61,7 @@ func buildFrom(t *testing.T, inputs, dir, sets string) string {
 // fetchCaptures uploads the bundled captures under prefix, then lists
 // them back with a glob and fetches them into a local folder: the inputs
 // of a build that reads its captures from a bucket.
-func fetchCaptures(t *testing.T, s *Store, prefix URL) string {
+func fetchCaptures(t *testing.T, s *objstore.Store, prefix objstore.URL) string {
 	t.Helper()
 	ctx := context.Background()
 	for _, name := range captures {
@@ -96,7 +113,7 @@ func fileSums(t *testing.T, dir string) map[string]string {
 func TestPublishAndVerify(t *testing.T) {
 	s, bucket := testServer(t, nil)
 	ctx := context.Background()
-	root := URL{bucket, "t-" + t.Name() + "/"}
+	root := objstore.URL{Bucket: bucket, Key: "t-" + t.Name() + "/"}
 	inputs := fetchCaptures(t, s, root.Join("captures"))
 	out := buildFrom(t, inputs, t.TempDir(), `"base", "stats"`)
 	dest := root.Join("datasets", "quick")
@@ -104,7 +121,7 @@ func TestPublishAndVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rep.Uploaded); n < 2 || rep.Uploaded[n-1] != ProvenanceFile {
+	if n := len(rep.Uploaded); n < 2 || rep.Uploaded[n-1] != objstore.ProvenanceFile {
 		t.Errorf("uploaded %v: want the listed files, then dataset.json", rep.Uploaded)
 	}
 	dl := filepath.Join(t.TempDir(), "dl")
@@ -114,7 +131,7 @@ func TestPublishAndVerify(t *testing.T) {
 	if diff := cmp.Diff(fileSums(t, out), fileSums(t, dl)); diff != "" {
 		t.Errorf("published files differ from the build's (-built +published):\n%s", diff)
 	}
-	for _, against := range []string{"", filepath.Join(out, ProvenanceFile)} {
+	for _, against := range []string{"", filepath.Join(out, objstore.ProvenanceFile)} {
 		if problems, err := pipeline.Verify(dl, against); err != nil || len(problems) > 0 {
 			t.Errorf("verify of the published dataset (against %q): %v %q", against, err, problems)
 		}
@@ -141,7 +158,7 @@ func TestPublishInterrupted(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	root := URL{bucket, "t-" + t.Name() + "/"}
+	root := objstore.URL{Bucket: bucket, Key: "t-" + t.Name() + "/"}
 	inputs := fetchCaptures(t, s, root.Join("captures"))
 	v1 := buildFrom(t, inputs, t.TempDir(), `"base"`)
 	v2 := buildFrom(t, inputs, t.TempDir(), `"base", "stats", "splt"`)
@@ -156,7 +173,7 @@ func TestPublishInterrupted(t *testing.T) {
 	}
 	armed.Store(false)
 	bg := context.Background()
-	if ok, err := s.Exists(bg, dest.Join(ProvenanceFile)); err != nil || ok {
+	if ok, err := s.Exists(bg, dest.Join(objstore.ProvenanceFile)); err != nil || ok {
 		t.Errorf("dataset.json at %s after an interrupted publish (exists %v, %v)", dest, ok, err)
 	}
 	if err := s.Download(bg, dest, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no published dataset") {
@@ -168,7 +185,7 @@ func TestPublishInterrupted(t *testing.T) {
 			whole[sum] = true
 		}
 	}
-	objs, err := s.List(bg, URL{dest.Bucket, dest.Key + "/"})
+	objs, err := s.List(bg, objstore.URL{Bucket: dest.Bucket, Key: dest.Key + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +207,7 @@ func TestPublishInterrupted(t *testing.T) {
 	if err := s.Download(bg, dest, dl); err != nil {
 		t.Fatal(err)
 	}
-	if problems, err := pipeline.Verify(dl, filepath.Join(v2, ProvenanceFile)); err != nil || len(problems) > 0 {
+	if problems, err := pipeline.Verify(dl, filepath.Join(v2, objstore.ProvenanceFile)); err != nil || len(problems) > 0 {
 		t.Errorf("verify after publishing again: %v %q", err, problems)
 	}
 }
