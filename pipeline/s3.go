@@ -252,3 +252,65 @@ func DownloadS3(ctx context.Context, src objstore.URL, dir string, lookup func(s
 	}
 	return nil
 }
+
+// VerifyS3 checks the dataset published at src as Verify checks a folder:
+// it copies dataset.json and every other object directly under src (as
+// Verify looks at every file of a folder, listed or not) into a
+// temporary folder, verifies that, and names each difference by its
+// object's URL. A prefix without dataset.json is an error: its publish
+// did not finish, so it holds no dataset.
+func VerifyS3(ctx context.Context, src objstore.URL, against string, lookup func(string) (string, bool)) ([]string, error) {
+	src = outputURL(src)
+	store, err := S3Store(lookup)
+	if err != nil {
+		return nil, err
+	}
+	prov := src.Join(ProvenanceFile)
+	if ok, err := store.Exists(ctx, prov); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("no published dataset at %s: %s does not exist (a publish that did not finish leaves none)", src, prov)
+	}
+	prefix := src
+	if prefix.Key != "" {
+		prefix.Key += "/"
+	}
+	objs, err := store.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "nfdataset-verify-s3-")
+	if err != nil {
+		return nil, fmt.Errorf("verifying %s: %w", src, err)
+	}
+	defer os.RemoveAll(tmp)
+	names := map[string]bool{}
+	for _, o := range objs {
+		name := strings.TrimPrefix(o.URL.Key, prefix.Key)
+		if name == "" || strings.Contains(name, "/") {
+			continue // a folder level below the dataset: Verify looks at files only
+		}
+		if _, err := store.Fetch(ctx, o.URL, filepath.Join(tmp, name)); err != nil {
+			return nil, fmt.Errorf("verifying %s: %w", src, err)
+		}
+		names[name] = true
+	}
+	diffs, err := Verify(tmp, against)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	if p, err := ReadProvenance(filepath.Join(tmp, ProvenanceFile)); err == nil {
+		for _, f := range p.Files {
+			names[f.Path] = true
+		}
+		for _, f := range p.Metadata {
+			names[f.Path] = true
+		}
+	}
+	for i, d := range diffs {
+		if name, _, ok := strings.Cut(d, ": "); ok && names[name] {
+			diffs[i] = prefix.String() + d
+		}
+	}
+	return diffs, nil
+}

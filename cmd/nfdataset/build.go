@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nfdataset/nfdataset/pipeline"
+	"github.com/nfdataset/nfdataset/stages/objstore"
 )
 
 func init() {
@@ -82,6 +83,16 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	s3out, toS3, err := m.S3Output(*output, nil)
+	if err != nil {
+		return err
+	}
+	if toS3 && sharded {
+		// Each shard would build in its own machine's work folder, which
+		// merge cannot see: shards share a folder, and the merged dataset
+		// is published from there.
+		return usagef("--shard with an s3:// output (%s): build the shards into a shared folder, merge, then publish", s3out)
+	}
 	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{Output: *output, HashWhileMetering: !sharded, Force: *force})
 	if err != nil {
 		return err
@@ -138,6 +149,24 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stderr, "built %s: %d input(s) (%d computed, %d cached), %d rows in %d %s, %s of captures, %s%s → %s\n",
 		m.Dataset.Name, sum.Jobs, sum.Computed, sum.Cached, sum.Rows, len(sum.Files), files,
 		humanBytes(sum.InputBytes), sum.Elapsed.Round(time.Millisecond), warn, displayPath(sum.Dir))
+	if toS3 {
+		return publishS3(ctx, sum.Dir, s3out, stderr)
+	}
+	return nil
+}
+
+// publishS3 uploads the finished local build to its s3:// output. The
+// local folder is kept: a failed upload is retried by building again,
+// which takes every job from the cache and publishes from the start.
+func publishS3(ctx context.Context, dir string, dest objstore.URL, stderr io.Writer) error {
+	rep, err := pipeline.PublishS3(ctx, dir, dest, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted: nothing was published at %s (no dataset.json there; build again to publish)", dest)
+		}
+		return fmt.Errorf("%w (nothing was published: %s has no dataset.json; build again to publish)", err, dest)
+	}
+	fmt.Fprintf(stderr, "published %d file(s), %s → %s\n", len(rep.Uploaded), humanBytes(rep.Bytes), dest)
 	return nil
 }
 

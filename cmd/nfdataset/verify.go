@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/nfdataset/nfdataset/pipeline"
+	"github.com/nfdataset/nfdataset/stages/objstore"
 )
 
 func init() {
@@ -15,7 +16,7 @@ func init() {
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "verify [--against PUBLISHED] DIR", stderr)
+	fs := newFlagSet("verify", "verify [--against PUBLISHED] DIR|s3://BUCKET/PREFIX", stderr)
 	against := fs.String("against", "", "a published dataset.json, its directory, or an https:// URL of either, that this dataset must reproduce")
 	pos, err := parseCommand(fs, args, 1, "one dataset DIR")
 	if errors.Is(err, flag.ErrHelp) {
@@ -24,7 +25,16 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	diffs, err := pipeline.Verify(pos[0], *against)
+	var diffs []string
+	if objstore.IsURL(pos[0]) {
+		u, perr := objstore.Parse(pos[0])
+		if perr != nil {
+			return perr
+		}
+		diffs, err = pipeline.VerifyS3(ctx, u, *against, nil)
+	} else {
+		diffs, err = pipeline.Verify(pos[0], *against)
+	}
 	if err != nil {
 		return err
 	}
