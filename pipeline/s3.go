@@ -314,3 +314,13 @@ func VerifyS3(ctx context.Context, src objstore.URL, against string, lookup func
 	}
 	return diffs, nil
 }
+
+// CheckS3Output fails when dest's bucket does not exist or refuses us,
+// so that a build learns it cannot publish before it meters anything.
+func CheckS3Output(ctx context.Context, dest objstore.URL, lookup func(string) (string, bool)) error {
+	store, err := S3Store(lookup)
+	if err != nil {
+		return err
+	}
+	return store.CheckBucket(ctx, dest)
+}

@@ -93,6 +93,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// is published from there.
 		return usagef("--shard with an s3:// output (%s): build the shards into a shared folder, merge, then publish", s3out)
 	}
+	if toS3 {
+		if err := pipeline.CheckS3Output(ctx, s3out, nil); err != nil {
+			return fmt.Errorf("output: %w (nothing was built or published)", err)
+		}
+	}
 	plan, err := pipeline.MakePlan(ctx, m, pipeline.PlanOptions{Output: *output, HashWhileMetering: !sharded, Force: *force})
 	if err != nil {
 		return err

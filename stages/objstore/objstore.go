@@ -143,7 +143,7 @@ func (s *Store) Glob(ctx context.Context, pattern URL) ([]Object, error) {
 	if meta < 0 {
 		info, err := s.c.StatObject(ctx, pattern.Bucket, pattern.Key, minio.StatObjectOptions{})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", pattern, describe(err))
+			return nil, fmt.Errorf("%s: %w", pattern, s.describeMissing(ctx, pattern.Bucket, err))
 		}
 		return []Object{{pattern, info.Size, info.ETag}}, nil
 	}
@@ -268,6 +268,17 @@ func (s *Store) Exists(ctx context.Context, u URL) (bool, error) {
 	return false, fmt.Errorf("%s: %w", u, describe(err))
 }
 
+// describeMissing is describe for a HEAD request, whose 404 has no body
+// to say whether the key or the whole bucket is missing: ask.
+func (s *Store) describeMissing(ctx context.Context, bucket string, err error) error {
+	if resp := minio.ToErrorResponse(err); resp.Code == "NoSuchKey" || resp.StatusCode == 404 {
+		if ok, berr := s.c.BucketExists(ctx, bucket); berr == nil && !ok {
+			return errors.New("no such bucket")
+		}
+	}
+	return describe(err)
+}
+
 // describe shortens minio-go's errors to what a user acts on.
 func describe(err error) error {
 	resp := minio.ToErrorResponse(err)
@@ -280,4 +291,17 @@ func describe(err error) error {
 		return fmt.Errorf("%s (%s): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials", resp.Message, resp.Code)
 	}
 	return err
+}
+
+// CheckBucket fails, naming u, when u's bucket does not exist or these
+// credentials may not see it.
+func (s *Store) CheckBucket(ctx context.Context, u URL) error {
+	ok, err := s.c.BucketExists(ctx, u.Bucket)
+	if err != nil {
+		return fmt.Errorf("%s: %w", u, describe(err))
+	}
+	if !ok {
+		return fmt.Errorf("%s: no such bucket", u)
+	}
+	return nil
 }
