@@ -72,7 +72,9 @@ type Config struct {
 
 // FromEnv reads the configuration AWS's own tools read: the endpoint from
 // AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL (default s3.amazonaws.com), the
-// region from AWS_REGION or AWS_DEFAULT_REGION. Credentials are not read
+// region from AWS_REGION or AWS_DEFAULT_REGION; either, when not set,
+// from the profile (AWS_PROFILE, else default) of AWS_CONFIG_FILE or
+// ~/.aws/config (its region and endpoint_url keys). Credentials are not read
 // here but by New's chain, so that they are refreshed when they expire.
 func FromEnv(lookup func(string) (string, bool)) Config {
 	get := func(keys ...string) string {
@@ -83,10 +85,20 @@ func FromEnv(lookup func(string) (string, bool)) Config {
 		}
 		return ""
 	}
-	return Config{
+	cfg := Config{
 		Endpoint: get("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
 		Region:   get("AWS_REGION", "AWS_DEFAULT_REGION"),
 	}
+	if cfg.Endpoint == "" || cfg.Region == "" {
+		file := configFileSettings(get)
+		if cfg.Endpoint == "" {
+			cfg.Endpoint = file["endpoint_url"]
+		}
+		if cfg.Region == "" {
+			cfg.Region = file["region"]
+		}
+	}
+	return cfg
 }
 
 // New connects to the endpoint of cfg. Without keys in cfg, credentials

@@ -82,7 +82,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	env := map[string]string{"AWS_ENDPOINT_URL": "http://a:9000", "AWS_ENDPOINT_URL_S3": "http://s3:9000", "AWS_DEFAULT_REGION": "eu-west-3"}
+	env := map[string]string{"AWS_ENDPOINT_URL": "http://a:9000", "AWS_ENDPOINT_URL_S3": "http://s3:9000", "AWS_DEFAULT_REGION": "eu-west-3", "AWS_CONFIG_FILE": "/nonexistent"}
 	got := FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if diff := cmp.Diff(Config{Endpoint: "http://s3:9000", Region: "eu-west-3"}, got); diff != "" {
 		t.Errorf("FromEnv (-want +got):\n%s", diff)
