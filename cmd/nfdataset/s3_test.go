@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -106,7 +107,22 @@ func s3URL(key string) objstore.URL { return objstore.URL{Bucket: s3Bucket, Key:
 // compares every downloaded file's sha256 with a local build of the same
 // manifest over local copies of the captures with the same names.
 func TestS3BuildVerifyDownload(t *testing.T) {
-	_, s := startS3(t, nil)
+	var mu sync.Mutex
+	var puts []string // keys uploaded under datasets/fb/, in order
+	var gets atomic.Int32
+	_, s := startS3(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if k, ok := strings.CutPrefix(r.URL.Path, "/nfds/datasets/fb/"); ok && r.Method == http.MethodPut {
+				mu.Lock()
+				puts = append(puts, k)
+				mu.Unlock()
+			}
+			if strings.HasPrefix(r.URL.Path, "/nfds/raw/") && r.Method == http.MethodGet {
+				gets.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
 	uploadCaptures(t, s)
 	ctx := context.Background()
 	m := writeS3Manifest(t, "s3://nfds/raw/"+s3Captures[0], "s3://nfds/raw/more/*.pcap", "s3://nfds/datasets/fb")
@@ -120,6 +136,17 @@ func TestS3BuildVerifyDownload(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "verify", "s3://nfds/datasets/fb")
 	if code != 0 || !strings.Contains(stdout, "ok") {
 		t.Fatalf("verify s3://nfds/datasets/fb: exit %d: %s%s", code, stdout, stderr)
+	}
+	// Parts, then the metadata files dataset.json lists, dataset.json last.
+	wantPuts := []string{"part-00000.parquet", "croissant.json", "manifest.json", "README.md", "dataset.json"}
+	mu.Lock()
+	if diff := cmp.Diff(wantPuts, puts); diff != "" {
+		t.Errorf("upload order (-want +got):\n%s", diff)
+	}
+	puts = nil
+	mu.Unlock()
+	if n := gets.Load(); n != 2 {
+		t.Errorf("%d GETs of the captures, want 2 (each staged once)", n)
 	}
 
 	// The same manifest over local copies: absolute paths, so that
@@ -179,8 +206,27 @@ func TestS3BuildVerifyDownload(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "(0 computed, 2 cached)") {
 		t.Errorf("rebuild: exit %d: %s", code, stderr)
 	}
+	if n := gets.Load(); n != 2 {
+		t.Errorf("%d GETs of the captures after a rebuild, want still 2 (staged copies of the same ETag are kept)", n)
+	}
 	if code, stdout, stderr := runCLI(t, "verify", "s3://nfds/datasets/fb/"); code != 0 {
 		t.Errorf("verify after publishing again: exit %d: %s%s", code, stdout, stderr)
+	}
+	// A new version of an object (another ETag) is staged again and
+	// recomputed; the other input stays cached.
+	b, err := os.ReadFile(filepath.Join(bundledCaptures, "dhcp.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, s3URL("raw/more/"+s3Captures[1]), bytes.NewReader(b), int64(len(b)), ""); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "build", m)
+	if code != 0 || !strings.Contains(stderr, "(1 computed, 1 cached)") {
+		t.Errorf("build after replacing an object: exit %d: %s", code, stderr)
+	}
+	if n := gets.Load(); n != 3 {
+		t.Errorf("%d GETs of the captures after replacing one, want 3", n)
 	}
 }
 
