@@ -35,7 +35,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "dataset", Key: "url", Type: "string", Default: `""`, Doc: "where the dataset is published (http(s)://); croissant.json's url"},
 	{Table: "dataset", Key: "card", Type: "string", Default: `""`, Doc: "a Markdown file (relative to the manifest) with the authors' own prose, placed in the generated dataset card README.md"},
 
-	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`, `**`, `{a,b}`; never matching the output folder or dot-names, see Globs); relative to the manifest's directory unless absolute; `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
+	{Table: "input", Key: "path", Type: "string", Doc: "a capture file or a glob (`*`, `?`, `[…]`, `**`, `{a,b}`; never matching the output folder or dot-names, see Globs); relative to the manifest's directory unless absolute; or an `s3://bucket/key` object or glob over a prefix (see Object storage); `${VAR}` is replaced by the environment variable. Each glob match is its own input, in sorted order", NFStream: "source (a path)"},
 	{Table: "input", Key: "files", Type: "array of strings", Doc: "several files read one after another as one capture (no globs); instead of path", NFStream: "source (a list of paths)"},
 	{Table: "input", Key: "name", Type: "string", Default: "the file name", Doc: "the value of the `source` column for this input's flows; must be unique; not allowed with a glob matching several files"},
 	{Table: "input", Key: "sha256", Type: "string", Default: `""`, Doc: "pin: the file's SHA-256 (hex), checked before any work starts; single file only"},
@@ -69,7 +69,7 @@ var manifestKeys = []KeyDoc{
 	{Table: "features", Key: "plugins", Type: "array", Default: "[]", Doc: "plugins, each a name (`\"ja4\"`) or a table with its options (`{ name = \"slicer\", limit = 4 }`); plugin x is the feature set `plugin.x`; columns in the order given", NFStream: "udps"},
 	{Table: "features", Key: "derived", Type: "array of tables", Default: "[]", Doc: "derived columns `{ name, expr, type }`: an expression (expr-lang) over the feature columns and payload counters; type `int`, `float`, `string` or `bool`; placed after the feature columns, before `source`"},
 
-	{Table: "output", Key: "path", Type: "string", Doc: "dataset directory, relative to the manifest; `--output` overrides it; `${VAR}` is expanded (required)"},
+	{Table: "output", Key: "path", Type: "string", Doc: "dataset directory, relative to the manifest, or an `s3://bucket/prefix` the finished build is published to (see Object storage); `--output` overrides it; `${VAR}` is expanded (required)"},
 	{Table: "output", Key: "format", Type: "string", Default: `"parquet"`, Doc: "`parquet`, `csv` or `jsonl`"},
 	{Table: "output", Key: "compression", Type: "string", Default: `"zstd"`, Doc: "Parquet page compression: `zstd`, `snappy`, `gzip` or `none` (Parquet only)"},
 	{Table: "output", Key: "rows_per_file", Type: "integer", Default: "1000000", Doc: "rows per part file (part-00000, part-00001, …); 0 writes one file"},
