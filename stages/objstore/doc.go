@@ -12,6 +12,14 @@
 // S3-compatible server. Writing and keeping all of that ourselves would
 // cost more than the dependency.
 //
+// FromEnv adds what minio-go does not read: the region and endpoint_url
+// of the profile in ~/.aws/config, so that a profile set up for the AWS
+// CLI works unchanged.
+//
+// The tests run against gofakes3 (an in-memory S3 in Go) served over HTTP
+// on 127.0.0.1 by objstoretest, the S3-compatible server a test can start
+// here (MinIO's server module is not served by the Go module proxy).
+//
 // Imports: the standard library and minio-go only (no package of ours), so
 // that stages' sources and pipeline's planner may both use it.
 package objstore
