@@ -165,10 +165,12 @@ func resolveS3(ctx context.Context, written, url string, glob bool, lookup func(
 			return nil, fmt.Errorf("no object matches %q", written)
 		}
 	} else {
-		objs, err = store.Glob(ctx, u)
+		// files = […] takes no patterns, as for local paths.
+		o, err := store.Stat(ctx, u)
 		if err != nil {
 			return nil, err
 		}
+		objs = []objstore.Object{o}
 	}
 	paths := make([]string, len(objs))
 	for i, o := range objs {

@@ -337,3 +337,34 @@ func TestS3BadCredentials(t *testing.T) {
 		t.Errorf("verify with bad credentials: exit %d: %s%s", code, stdout, stderr)
 	}
 }
+
+// TestS3Files: files = […] reads several objects as one capture and takes
+// no patterns, as for local paths.
+func TestS3Files(t *testing.T) {
+	_, s := startS3(t, nil)
+	uploadCaptures(t, s)
+	write := func(files string) string {
+		p := filepath.Join(t.TempDir(), "m.toml")
+		text := "[dataset]\nname = \"f\"\nversion = \"1\"\n\n[[input]]\nfiles = [" + files + "]\n\n[features]\nsets = [\"base\"]\n\n[output]\npath = \"out\"\n"
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	m := write(`"s3://nfds/raw/facebook.pcap", "s3://nfds/raw/more/1kxun.pcap"`)
+	if code, _, stderr := runCLI(t, "build", m); code != 0 || !strings.Contains(stderr, "1 input(s)") {
+		t.Errorf("files over two objects: exit %d: %s", code, stderr)
+	}
+	prov, err := pipeline.ReadProvenance(filepath.Join(filepath.Dir(m), "out", "dataset.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prov.Inputs) != 1 || prov.Inputs[0].Name != "facebook.pcap" {
+		t.Errorf("inputs %+v: want one, named after the first object's last key element", prov.Inputs)
+	}
+	m = write(`"s3://nfds/raw/more/*.pcap"`)
+	code, _, stderr := runCLI(t, "build", m)
+	if code == 0 || !strings.Contains(stderr, "no glob patterns (\"s3://nfds/raw/more/*.pcap\")") {
+		t.Errorf("files with a pattern: exit %d: %s", code, stderr)
+	}
+}

@@ -153,11 +153,11 @@ type Object struct {
 func (s *Store) Glob(ctx context.Context, pattern URL) ([]Object, error) {
 	meta := strings.IndexAny(pattern.Key, "*?[")
 	if meta < 0 {
-		info, err := s.c.StatObject(ctx, pattern.Bucket, pattern.Key, minio.StatObjectOptions{})
+		o, err := s.Stat(ctx, pattern)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", pattern, s.describeMissing(ctx, pattern.Bucket, err))
+			return nil, err
 		}
-		return []Object{{pattern, info.Size, info.ETag}}, nil
+		return []Object{o}, nil
 	}
 	if _, err := path.Match(pattern.Key, ""); err != nil {
 		return nil, fmt.Errorf("%s: %w", pattern, err)
@@ -176,6 +176,16 @@ func (s *Store) Glob(ctx context.Context, pattern URL) ([]Object, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].URL.Key < out[j].URL.Key })
 	return out, nil
+}
+
+// Stat describes the object u names, taking its key literally (glob
+// characters included).
+func (s *Store) Stat(ctx context.Context, u URL) (Object, error) {
+	info, err := s.c.StatObject(ctx, u.Bucket, u.Key, minio.StatObjectOptions{})
+	if err != nil {
+		return Object{}, fmt.Errorf("%s: %w", u, s.describeMissing(ctx, u.Bucket, err))
+	}
+	return Object{u, info.Size, info.ETag}, nil
 }
 
 // List lists every object under prefix (a key ending in "/", or "").
