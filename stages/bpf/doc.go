@@ -63,7 +63,10 @@
 // without libpcap's backslash; and on frames cut inside a header, a few
 // long expressions can still get another verdict than libpcap's, where its
 // optimizer rewrites more than ours (about 1 in 2,000 random expressions
-// in the tests, none of the filters users typically write).
+// in the tests, none of the filters users typically write); for the same
+// reason a refusal libpcap's optimizer makes only in code it still reaches
+// ("x / (y * 0)") can, in rare long expressions, be made where libpcap
+// finds the code unreachable, or the other way round.
 //
 // May import: the standard library only.
 package bpf
