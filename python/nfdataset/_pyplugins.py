@@ -30,7 +30,7 @@ import threading
 from typing import Any, Dict, Iterator, List
 
 from ._frames import FrameReader, FramesError
-from .flow import UDPS, UDPS_PREFIX, NFlow
+from .flow import UDPS, UDPS_PREFIX, NFEvent, NFlow
 
 _HDR = struct.Struct("<6BHQQQ6H12QI")
 _HANDLE = UDPS_PREFIX + "__pyflow"
@@ -148,7 +148,7 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                     flow = NFlow.__new__(NFlow)
                     src_mac, dst_mac = _mac(macs[:6]), _mac(macs[6:])
                     flow.__dict__.update(
-                        id=handle, expiration_id=0, src_ip=src_ip, src_mac=src_mac, src_oui=src_mac[:8],
+                        id=NFEvent.FLOW, expiration_id=0, src_ip=src_ip, src_mac=src_mac, src_oui=src_mac[:8],
                         src_port=fsport, dst_ip=dst_ip, dst_mac=dst_mac, dst_oui=dst_mac[:8], dst_port=fdport,
                         protocol=protocol, ip_version=ipver, vlan_id=vlan, tunnel_id=tunnel,
                     )

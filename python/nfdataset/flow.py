@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, Iterator, List, Sequence
 
 import pyarrow as pa
 
 UDPS_PREFIX = "udps."
+
+
+class NFEvent(Enum):
+    """NFStream's event codes. A flow's ``id`` is ``NFEvent.FLOW`` while its
+    plugins run (NFStream numbers flows only when it yields them), so a
+    plugin that stores ``flow.id`` mid-flow gets the same value under both."""
+
+    FLOW = -1
+    ERROR = -2
+    SOCKET_CREATE = -3
+    SOCKET_REMOVE = -4
+    ALL_AFFINITY_SET = -5
 
 
 class UDPS:
