@@ -262,6 +262,9 @@ func runFlows(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err}
 	}
+	if usesPyBridge(o.plugins) {
+		bindPyBridge(ext)
+	}
 	var filter stages.Matcher
 	if o.bpfFilter != "" {
 		if filter, err = compileFilter(o.bpfFilter); err != nil {

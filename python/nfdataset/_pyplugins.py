@@ -2,12 +2,12 @@
 
 With Python plugins the Go command adds its ``python_bridge`` plugin
 (cmd/nfdataset/pybridge.go): for every packet it writes the packet and the
-flow's counters to a pipe and waits for one byte back. This side keeps one
-live flow object per Go flow, calls ``on_init``/``on_update`` of every plugin
-in order, and answers 1 when a plugin set ``flow.expiration_id = -1`` (the Go
-meter then ends the flow after that packet). When the flow's record arrives
-on the frames stream, its final values are copied onto the same object,
-``on_expire`` runs and the flow is yielded with its ``udps`` values.
+flow's live values to a pipe and waits for one byte back. This side keeps
+one live flow object per Go flow, calls ``on_init``/``on_update`` of every
+plugin in order, and answers 1 when a plugin set ``flow.expiration_id = -1``
+(the Go meter then ends the flow after that packet). When the flow's record
+arrives on the frames stream, its final values are copied onto the same
+object, ``on_expire`` runs and the flow is yielded with its ``udps`` values.
 
 Waiting for the answer costs two context switches per packet; when no code
 of the plugins' classes mentions ``expiration_id`` (so none can force an
@@ -15,10 +15,14 @@ expiry) the Go side does not wait (``sync=false``) and only buffers the
 events. Either way a flow's expire event is flushed before its record, and
 the record is handled once that event was processed.
 
-One meter runs (the hooks must see the packets in capture order). The
-plugins see the core fields live (ids, addresses, ports, the
-bidirectional/src2dst/dst2src first/last seen, duration, packets, bytes);
-the statistical, SPLT and DPI fields are only set at ``on_expire``.
+One meter runs (the hooks must see the packets in capture order). The hooks
+see what NFStream's see after the packet: ids, addresses, ports, the
+bidirectional/src2dst/dst2src times, packets and bytes, and, when the run
+computes them, the statistical, SPLT and DPI fields (DPI as detection knows
+them at that packet). The Go side sends each of these blocks only when
+NFStream would refresh it (statistics every packet, SPLT while the flow has
+at most ``splt_analysis`` packets, DPI when a value changed); a block that
+was not sent keeps its earlier values here.
 """
 
 from __future__ import annotations
@@ -54,10 +58,103 @@ def _mac(b: bytes) -> str:
     return ":".join(f"{x:02x}" for x in b)
 
 
-class _Live:
-    """The live state of one flow: the object every hook of the flow sees."""
+_KIND_INT, _KIND_FLOAT, _KIND_STRING, _KIND_LIST = 0, 1, 2, 3
+_U16 = struct.Struct("<H")
+_U64 = struct.Struct("<Q")
 
-    __slots__ = ("flow",)
+
+class _Block:
+    """One feature set whose live values come with the packet events (the
+    header the Go side sends first names its columns and kinds)."""
+
+    def __init__(self, index: int, name: str, columns: List[tuple]) -> None:
+        self.index = index
+        self.name = name
+        self.names = [n for _, n in columns]
+        self.kinds = [k for k, _ in columns]
+        # All-numeric blocks (statistics, sent with every packet) are kept
+        # as bytes and decoded with one unpack when a hook first reads one
+        # of their attributes: most plugins read few or none of them.
+        self.fixed = None
+        if all(k in (_KIND_INT, _KIND_FLOAT) for k in self.kinds):
+            self.fixed = struct.Struct("<Q" + "".join("q" if k == _KIND_INT else "d" for k in self.kinds))
+
+    def read(self, rd, blocks: list) -> None:
+        """Reads the block of one event into the flow's block list."""
+        if rd.read(1) != b"\x01":
+            return  # not refreshed for this packet: the earlier values stay
+        if self.fixed is not None:
+            blocks[self.index] = rd.read(self.fixed.size)
+            return
+        (nulls,) = _U64.unpack(rd.read(8))
+        vals: List[Any] = []
+        for kind in self.kinds:
+            if kind == _KIND_INT:
+                vals.append(struct.unpack("<q", rd.read(8))[0])
+            elif kind == _KIND_FLOAT:
+                vals.append(struct.unpack("<d", rd.read(8))[0])
+            elif kind == _KIND_STRING:
+                (n,) = _U16.unpack(rd.read(2))
+                vals.append(rd.read(n).decode("utf-8", errors="replace"))
+            else:
+                (n,) = _U16.unpack(rd.read(2))
+                vals.append(list(struct.unpack(f"<{n}q", rd.read(8 * n))))
+        blocks[self.index] = self._nulls(nulls, vals)
+
+    def decode(self, raw: bytes) -> List[Any]:
+        vals = self.fixed.unpack(raw)
+        return self._nulls(vals[0], list(vals[1:]))
+
+    @staticmethod
+    def _nulls(mask: int, vals: List[Any]) -> List[Any]:
+        if mask:
+            for i in range(len(vals)):
+                if mask >> i & 1:
+                    vals[i] = None
+        return vals
+
+
+def _read_header(rd) -> List[_Block]:
+    """The block list the Go side sends before its first packet event."""
+    (n,) = rd.read(1)
+    blocks = []
+    for i in range(n):
+        name = rd.read(rd.read(1)[0]).decode()
+        cols = []
+        for _ in range(rd.read(1)[0]):
+            kind = rd.read(1)[0]
+            cols.append((kind, rd.read(rd.read(1)[0]).decode()))
+        blocks.append(_Block(i, name, cols))
+    return blocks
+
+
+def _live_class(blocks: List[_Block]) -> type:
+    """The class of live flows: an NFlow whose block attributes read the
+    flow's latest block values (``_blk``). At expiry the object becomes a
+    plain NFlow holding the record's values."""
+
+    def attribute(b: _Block, i: int) -> property:
+        def values(self) -> List[Any]:
+            v = self._blk[b.index]
+            if type(v) is bytes:
+                v = self._blk[b.index] = b.decode(v)
+            return v
+
+        def get(self) -> Any:
+            return values(self)[i]
+
+        def put(self, value: Any) -> None:
+            # As in NFStream, a value a hook assigns lasts until the block's
+            # next refresh.
+            values(self)[i] = value
+
+        return property(get, put)
+
+    attrs: Dict[str, Any] = {"__doc__": "A flow while its plugins' hooks run."}
+    for b in blocks:
+        for i, name in enumerate(b.names):
+            attrs[name] = attribute(b, i)
+    return type("NFlow", (NFlow,), attrs)
 
 
 def _mentions(code, name: str) -> bool:
@@ -117,14 +214,23 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
     drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
     drain.start()
 
+    tunnels = bool(streamer.decode_tunnels)
+    visibility = int(streamer.system_visibility_mode)
+
     def events() -> None:
         rd = os.fdopen(ev_r, "rb", buffering=1 << 16)
         wr = os.fdopen(rp_w, "wb", buffering=0)
+        blocks: List[_Block] = []
+        live_cls = _live_class(blocks)
         try:
             while True:
                 kind = rd.read(1)
                 if not kind:
                     return
+                if kind == b"\x00":
+                    blocks = _read_header(rd)
+                    live_cls = _live_class(blocks)
+                    continue
                 if kind == b"\x03":
                     (handle,) = struct.unpack("<Q", rd.read(8))
                     with cond:
@@ -145,15 +251,23 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                     dst_ip = rd.read(n).decode()
                     macs = rd.read(12)
                     fsport, fdport = struct.unpack("<HH", rd.read(4))
-                    flow = NFlow.__new__(NFlow)
+                    flow = live_cls.__new__(live_cls)
                     src_mac, dst_mac = _mac(macs[:6]), _mac(macs[6:])
                     flow.__dict__.update(
                         id=NFEvent.FLOW, expiration_id=0, src_ip=src_ip, src_mac=src_mac, src_oui=src_mac[:8],
                         src_port=fsport, dst_ip=dst_ip, dst_mac=dst_mac, dst_oui=dst_mac[:8], dst_port=fdport,
-                        protocol=protocol, ip_version=ipver, vlan_id=vlan, tunnel_id=tunnel,
+                        protocol=protocol, ip_version=ipver, vlan_id=vlan,
                     )
+                    if tunnels:
+                        flow.tunnel_id = tunnel
+                    if visibility:
+                        # Processes are matched at expiry, as in NFStream.
+                        flow.system_process_pid, flow.system_process_name = -1, ""
+                        if visibility == 2:
+                            flow.system_browser_tab = ""
                     flow.udps = UDPS()
                     flow._names = ()
+                    flow._blk = [None] * len(blocks)
                     live[handle] = flow
                 else:
                     flow = live[handle]
@@ -173,6 +287,9 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                 d["dst2src_duration_ms"] = d_last - d_first
                 d["dst2src_packets"] = d_pk
                 d["dst2src_bytes"] = d_by
+                blk = d["_blk"]
+                for b in blocks:
+                    b.read(rd, blk)
                 pk = NFPacket()
                 pk.time, pk.delta_time, pk.direction = time, delta, direction
                 pk.raw_size, pk.ip_size, pk.transport_size, pk.payload_size = raw, ip, tr, pay
@@ -238,6 +355,7 @@ def run(streamer, frame_rows: int) -> Iterator[NFlow]:
                     flow = live.pop(handle)
                     udps = flow.udps
                     flow.__dict__.clear()
+                    flow.__class__ = NFlow
                     for i in keep:
                         if not names[i].startswith(UDPS_PREFIX):
                             flow.__dict__[names[i]] = row[i]
