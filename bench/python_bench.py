@@ -3,7 +3,7 @@
 
 One run, rounds alternating between the tools:
   * to_pandas() with default parameters: nfdataset, NFStream n_meters=1, NFStream default;
-  * the same with one Python on_update plugin (NFStream README's MyCustomPktSizeFeature);
+  * the same with one Python on_update plugin (one size comparison per packet);
   * peak memory of nfdataset's to_pandas() on a capture of N concurrent flows
     (bench/genflows, default 1 M), beside the DataFrame's own size.
 
@@ -29,14 +29,14 @@ RUN = r"""
 import json, resource, sys, time
 which, pcap, plugin, kw = sys.argv[1], sys.argv[2], sys.argv[3] == "1", json.loads(sys.argv[4])
 mod = __import__(which)
-class MyCustomPktSizeFeature(mod.NFPlugin):
+class SizeMatches(mod.NFPlugin):
+    # One comparison per packet: how many of the flow's packets have the size.
     def on_init(self, packet, flow):
-        flow.udps.packet_with_custom_size = 1 if packet.raw_size == self.custom_size else 0
+        flow.udps.size_matches = int(packet.raw_size == self.size)
     def on_update(self, packet, flow):
-        if packet.raw_size == self.custom_size:
-            flow.udps.packet_with_custom_size += 1
+        flow.udps.size_matches += packet.raw_size == self.size
 if plugin:
-    kw["udps"] = MyCustomPktSizeFeature(custom_size=555)
+    kw["udps"] = SizeMatches(size=555)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
 df = mod.NFStreamer(source=pcap, **kw).to_pandas()

@@ -1,10 +1,11 @@
-"""The NFStream README examples in python/examples run, and print what the
-same code prints under NFStream 6.6.0 (import line switched back)."""
+"""The examples in python/examples run under nfdataset and print what the
+same files print under NFStream 6.6.0 with only the import line changed.
+Lines about detected applications (``  application: …``) are left out of
+the comparison: the engine's DPI is not nDPI (the parity tests report its
+agreement)."""
 
 from __future__ import annotations
 
-import os
-import runpy
 from pathlib import Path
 
 import pytest
@@ -13,17 +14,19 @@ import nfdataset
 from conftest import CORPORA
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-LIVE = {"Intel(R) Wi-Fi 6 AX200 160MHz", "eth0"}
-LINKS = {"facebook.pcap": "facebook.pcap", "teams.pcap": "teamspeak3.pcap", "training_traffic.pcap": "facebook.pcap"}
+LIVE = {"eth0"}
+LINKS = {"capture.pcap": "instagram.pcap", "training.pcap": "android.pcap"}
+DPI_LINE = "  application:"
 
 
 def _offline(cls):
-    """The streamer class with the README's live interfaces read from facebook.pcap."""
+    """The streamer class with the live interface of 02_processes.py read
+    from capture.pcap (CI has no interface to capture on)."""
 
     class Offline(cls):
         def __init__(self, source=None, *args, **kwargs):
             if source in LIVE:
-                source = "facebook.pcap"
+                source = "capture.pcap"
             super().__init__(source, *args, **kwargs)
 
     return Offline
@@ -34,6 +37,7 @@ def capture_dir(tmp_path, monkeypatch):
     for name, target in LINKS.items():
         (tmp_path / name).symlink_to(CORPORA["nfstream"] / target)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IFACE", raising=False)
     return tmp_path
 
 
@@ -44,28 +48,28 @@ def _run(path: Path, module, monkeypatch, capsys, source: str) -> str:
     return capsys.readouterr().out
 
 
+def test_every_example_is_tested():
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == [
+        "01_all_parameters.py", "02_processes.py", "03_statistics.py",
+        "04_first_packets.py", "05_tables.py", "06_plugins.py"]
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
 def test_example_runs_like_nfstream(path, capture_dir, monkeypatch, capsys, nfstream):
-    if "sklearn" in path.read_text():
-        pytest.importorskip("sklearn", reason="scikit-learn not installed")
     source = path.read_text()
-    assert "from nfdataset import" in source and "from nfstream" not in source
+    if "sklearn" in source:
+        pytest.importorskip("sklearn", reason="scikit-learn not installed")
+    assert "from nfdataset import" in source and "nfstream" not in source
     ours = _run(path, nfdataset, monkeypatch, capsys, source)
-    assert ours.strip() or "05_" in path.name
     theirs = _run(path, nfstream, monkeypatch, capsys, source.replace("from nfdataset import", "from nfstream import"))
-    if "print(flow)" in source:
-        # NFlow reprs: the same flows with the same values, DPI fields aside.
-        assert ours.count("NFlow(") == theirs.count("NFlow(")
-        skip = ("application_", "requested_server_name", "client_fingerprint", "server_fingerprint", "user_agent", "content_type")
-        keep = lambda out: [ln.strip() for ln in out.splitlines() if not ln.strip().startswith(skip)]
-        assert keep(ours) == keep(theirs)
-    elif "sklearn" in source:
-        # The model is trained on each engine's own DPI labels with a random
-        # forest: the plugin's counts must match, the predictions only in number.
-        a, b = ours.splitlines(), theirs.splitlines()
-        assert len(a) == len(b) and len(a) % 2 == 0
-        assert a[: len(a) // 2] == b[: len(b) // 2]
-    else:
-        assert ours == theirs
-    if "05_" in path.name:
-        assert (capture_dir / "facebook.pcap.csv").is_file()
+    assert len(ours.splitlines()) > 3
+    keep = lambda out: [ln for ln in out.splitlines() if not ln.startswith(DPI_LINE)]
+    assert keep(ours) == keep(theirs)
+    assert [ln.startswith(DPI_LINE) for ln in ours.splitlines()] == [ln.startswith(DPI_LINE) for ln in theirs.splitlines()]
+    if path.name == "05_tables.py":
+        assert (capture_dir / "flows.csv").is_file()
+    if path.name == "06_plugins.py":
+        # The early verdicts did end flows, and the model did not answer
+        # the same for every flow.
+        assert "ended by the plugin: True" in ours
+        assert "guess 0" in ours and "guess 1" in ours
