@@ -60,11 +60,16 @@ def _infer_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     try:
-        pc.cast(stripped, pa.float64())
-        return pc.cast(pc.utf8_trim_whitespace(arr), pa.float64())
+        floats = pc.cast(stripped, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    return _infer_bool(arr)
+        return _infer_bool(arr)
+    # Arrow reads any spelling of NaN ("NAN", "+nan"); pandas only those of
+    # its missing-value list, already nulled above, and keeps the column as
+    # text when another one is left. Infinities ("inf", "-Infinity") parse
+    # alike in both.
+    if pc.any(pc.is_nan(floats)).as_py():
+        return _infer_bool(arr)
+    return pc.cast(pc.utf8_trim_whitespace(arr), pa.float64())
 
 
 def _infer_bool(arr: pa.ChunkedArray) -> pa.ChunkedArray:
