@@ -77,5 +77,22 @@ def flows_of(batch: pa.RecordBatch, empty_text: Sequence[bool]) -> Iterator[NFlo
         if empty_text[i]:
             values = ["" if v is None else v for v in values]
         cols.append(values)
-    for row in zip(*cols):
-        yield NFlow(names, row)
+    # NFlow(names, row) per row, with the name tests done once per batch:
+    # iteration builds one object per flow, so this loop is its cost.
+    base = [i for i, n in enumerate(names) if not n.startswith(UDPS_PREFIX)]
+    base_names = [names[i] for i in base]
+    udps = [(i, n[len(UDPS_PREFIX):]) for i, n in enumerate(names) if n.startswith(UDPS_PREFIX)]
+    base_rows = zip(*[cols[i] for i in base])
+    udps_rows = zip(*[cols[i] for i, _ in udps]) if udps else None
+    udps_names = [n for _, n in udps]
+    new = NFlow.__new__
+    for row in base_rows:
+        flow = new(NFlow)
+        d = flow.__dict__
+        d["_names"] = names
+        d.update(zip(base_names, row))
+        u = UDPS()
+        if udps_rows is not None:
+            u.__dict__.update(zip(udps_names, next(udps_rows)))
+        d["udps"] = u
+        yield flow
