@@ -1,4 +1,5 @@
-"""Live capture from Python, as root: NFStream's performance_report.
+"""Live capture from Python, as root: NFStream's performance_report and
+system_visibility_mode.
 
 NFStream 6.6.0 prints, every performance_report seconds of a live capture,
 json.dumps of five counters in a fixed order on stdout, and nothing for
@@ -77,3 +78,56 @@ def test_performance_report_file_prints_nothing(capsys):
     flows = list(NFStreamer(source=str(pcap), performance_report=1))
     assert flows
     assert _reports(capsys.readouterr().out) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="live capture needs root (CAP_NET_RAW)")
+def test_system_visibility_live():
+    """system_visibility_mode=1 on loopback: flows of UDP sockets this
+    process opened carry its pid and name (psutil's, as NFStream reports
+    it); while the flow is live, plugins see NFStream's placeholders."""
+    psutil = pytest.importorskip("psutil")
+    from nfdataset import NFPlugin
+
+    class Placeholders(NFPlugin):
+        def on_init(self, packet, flow):
+            flow.udps.live_pid = flow.system_process_pid
+            flow.udps.live_name = flow.system_process_name
+
+    srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    srv.bind(("127.0.0.1", 0))
+    port = srv.getsockname()[1]
+    flows, packets = 2, 4
+
+    def send():
+        time.sleep(1.5)
+        socks = []
+        for _ in range(flows):
+            c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            # Connected: NFStream matches a flow to a socket by its five
+            # fields, so the socket must have a remote address.
+            c.connect(("127.0.0.1", port))
+            socks.append(c)
+        # The sockets exist for several process-table polls before and
+        # after their packets.
+        time.sleep(0.5)
+        for c in socks:
+            for _ in range(packets):
+                c.send(b"nfdataset visibility test")
+        time.sleep(3)
+        for c in socks:
+            c.close()
+
+    threading.Thread(target=send, daemon=True).start()
+    streamer = NFStreamer(source="lo", bpf_filter=f"udp and dst port {port}", idle_timeout=1,
+                          max_nflows=flows, n_dissections=0, system_visibility_mode=1,
+                          system_visibility_poll_ms=50, udps=Placeholders())
+    got = list(streamer)
+    srv.close()
+    assert len(got) == flows
+    me = psutil.Process()
+    for f in got:
+        assert f.bidirectional_packets == packets
+        assert (f.system_process_pid, f.system_process_name) == (me.pid, me.name())
+        assert (f.udps.live_pid, f.udps.live_name) == (-1, "")
+        keys = f.keys()
+        assert keys.index("system_process_name") == keys.index("system_process_pid") + 1
