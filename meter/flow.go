@@ -46,6 +46,9 @@ type Flow struct {
 	// srcHi says the source address is Key.HiIP (else Key.LoIP): the
 	// addresses are not stored twice (SrcIP, DstIP).
 	srcHi bool
+	// foreign: another meter computes this flow's features (Config.Owns).
+	// It fills the byte of padding before FirstSeen, so Flow does not grow.
+	foreign bool
 
 	FirstSeen, LastSeen uint64
 	Packets, Bytes      uint64
@@ -59,6 +62,11 @@ type Flow struct {
 	prev, next *Flow
 	hnext      *Flow // the next flow of the same hash in the table
 }
+
+// Foreign reports that the meter does not own f (Config.Owns): only the
+// hooks that may force expiry saw its packets, so the state of the others
+// in f.Ext is not f's and no record should be built from it.
+func (f *Flow) Foreign() bool { return f.foreign }
 
 // SrcIP is the address of the flow's first packet's source, as decoded
 // (IPv4 as a 4-byte address).

@@ -20,6 +20,14 @@ type Config struct {
 	// Emit receives every finished flow, in NFStream's single-meter emission
 	// order. The flow is recycled when Emit returns: copy what you need.
 	Emit func(f *Flow)
+	// Owns, when set, is asked once per new flow whether this meter computes
+	// its features. A flow it does not own is foreign (Flow.Foreign): only
+	// the hooks that may force expiry (those not Passive) see its packets
+	// and its expiry, so its lifetime, and therefore every flow's id and
+	// emission order, stays what a meter owning everything computes, at the
+	// price of keys, counters and those hooks. One machine's share of a
+	// capture split by flow hash is metered this way.
+	Owns func(k *Key) bool
 }
 
 // scanInterval and scanBudget are NFStream's idle scan period (ms of packet
@@ -32,12 +40,14 @@ const (
 // Meter is one flow meter: NFStream's meter_workflow for one process.
 // It is not safe for concurrent use.
 type Meter struct {
-	cfg   Config
-	pkt   Packet
-	flows table
-	head  *Flow // oldest created flow still in the table
-	tail  *Flow
-	free  []*Flow
+	cfg Config
+	// expiring are the hooks foreign flows run (Config.Owns).
+	expiring []Hook
+	pkt      Packet
+	flows    table
+	head     *Flow // oldest created flow still in the table
+	tail     *Flow
+	free     []*Flow
 	clock
 
 	// Counters for reports; Evicted counts flows that left a full table
@@ -55,7 +65,23 @@ func New(cfg Config) *Meter {
 			s.SetSlot(i)
 		}
 	}
-	return &Meter{cfg: cfg, flows: newTable()}
+	m := &Meter{cfg: cfg, flows: newTable()}
+	if cfg.Owns != nil {
+		for _, h := range cfg.Hooks {
+			if _, ok := h.(Passive); !ok {
+				m.expiring = append(m.expiring, h)
+			}
+		}
+	}
+	return m
+}
+
+// hooksOf are the hooks that see f.
+func (m *Meter) hooksOf(f *Flow) []Hook {
+	if f.foreign {
+		return m.expiring
+	}
+	return m.cfg.Hooks
 }
 
 // Active returns the number of flows in the table.
@@ -179,7 +205,15 @@ func (m *Meter) create(key Key, p *Packet) {
 		m.evict()
 	}
 	f := m.newFlow()
-	initFlow(f, key, p, m.cfg.AccountingMode, m.cfg.Hooks)
+	hooks := m.cfg.Hooks
+	// Owns reads the key in f, already on the heap: &key would move key
+	// there, one allocation per flow even with no Owns.
+	f.Key = key
+	foreign := m.cfg.Owns != nil && !m.cfg.Owns(&f.Key)
+	if foreign {
+		hooks = m.expiring
+	}
+	initFlow(f, key, p, m.cfg.AccountingMode, hooks, foreign)
 	if f.ExpirationID == ExpireCustom {
 		m.expire(f)
 		return
@@ -194,10 +228,10 @@ func (m *Meter) create(key Key, p *Packet) {
 	}
 }
 
-func (m *Meter) update(f *Flow, p *Packet) { updateFlow(f, p, m.cfg.AccountingMode, m.cfg.Hooks) }
+func (m *Meter) update(f *Flow, p *Packet) { updateFlow(f, p, m.cfg.AccountingMode, m.hooksOf(f)) }
 
 // initFlow starts f with its first packet and runs the hooks' Init.
-func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook) {
+func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook, foreign bool) {
 	ext := f.Ext
 	*f = Flow{
 		Key:       key,
@@ -213,6 +247,7 @@ func initFlow(f *Flow, key Key, p *Packet, mode int, hooks []Hook) {
 		LastSeen:  p.TimeMs,
 		Packets:   1,
 		Ext:       ext,
+		foreign:   foreign,
 		srcHi:     p.SrcIP.As16() != key.LoIP || p.SrcPort != key.LoPort,
 	}
 	size := uint64(p.Size(mode))
@@ -298,7 +333,7 @@ func (m *Meter) evict() {
 
 // expire runs the hooks' Expire, emits the flow and recycles it.
 func (m *Meter) expire(f *Flow) {
-	for _, h := range m.cfg.Hooks {
+	for _, h := range m.hooksOf(f) {
 		h.Expire(f)
 	}
 	m.cfg.Emit(f)

@@ -310,7 +310,7 @@ func (st *Store) Apply(c *Command) {
 		} else {
 			f = &Flow{Ext: make([]any, len(st.hooks))}
 		}
-		initFlow(f, keyOf(&c.Pkt), &c.Pkt, st.mode, st.hooks)
+		initFlow(f, keyOf(&c.Pkt), &c.Pkt, st.mode, st.hooks, false)
 		st.flows[c.Flow] = f
 	case OpUpdate:
 		if f := st.flows[c.Flow]; f != nil {

@@ -118,7 +118,7 @@ func TestFlowAddressesFromKey(t *testing.T) {
 			t.Fatal("frame does not decode")
 		}
 		var f Flow
-		initFlow(&f, keyOf(&p), &p, 0, nil)
+		initFlow(&f, keyOf(&p), &p, 0, nil, false)
 		if f.SrcIP() != p.SrcIP || f.DstIP() != p.DstIP {
 			t.Errorf("got %v → %v, want %v → %v", f.SrcIP(), f.DstIP(), p.SrcIP, p.DstIP)
 		}
