@@ -323,9 +323,6 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 				rec[len(v.Record)+i] = val
 			}
 			prog.flows.Add(1)
-			if part != nil {
-				part.owned = part.owns(v)
-			}
 			return rec, nil
 		},
 		Sink:        sink,
@@ -336,6 +333,13 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 				warn(job.Name, err)
 			}
 		},
+	}
+	if part != nil {
+		j.Part = part.flowPart()
+		j.OnForeign = func() {
+			prog.flows.Add(1)
+			part.foreign()
+		}
 	}
 	if job.Input.Live != nil {
 		// Live jobs run one at a time, so n_meters spreads the metering

@@ -324,41 +324,24 @@ func readMeta(path, key string) (*jobMeta, error) {
 	return &m, nil
 }
 
-// flowShard maps a flow's key, the same whichever direction the flow
-// was first seen in (the key orders its two ends), to one of n shards.
-// FNV-1a, unseeded, so that every process agrees.
-func flowShard(v features.View, n int) int {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	add := func(b byte) { h = (h ^ uint64(b)) * prime }
-	k := &v.Flow.Key
-	for _, b := range k.LoIP {
-		add(b)
-	}
-	for _, b := range k.HiIP {
-		add(b)
-	}
-	for _, x := range []uint16{k.LoPort, k.HiPort, k.VLAN} {
-		add(byte(x >> 8))
-		add(byte(x))
-	}
-	add(k.Proto)
-	add(k.Tunnel)
-	return int(h % uint64(n))
-}
-
 // splitPart keeps the records of the flows one shard owns in a split job,
 // and in KEY.idx each kept record's position in the whole job (uvarints).
+// The job meters the whole capture but computes features only for the
+// owned flows (stages.Job.Part); the others only advance pos (foreign).
 type splitPart struct {
 	index, count int
-	owned        bool // the record the job is about to write
-	pos          uint64
+	pos          uint64 // the position of the next flow in the whole job
 	f            *os.File
 	tmp, final   string
 	w            *bufio.Writer
 }
 
-func (s *splitPart) owns(v features.View) bool { return flowShard(v, s.count) == s.index }
+func (s *splitPart) flowPart() stages.FlowPart {
+	return stages.FlowPart{Index: s.index, Count: s.count}
+}
+
+// foreign skips a flow another shard owns.
+func (s *splitPart) foreign() { s.pos++ }
 
 func (s *splitPart) open(dir, key string) error {
 	s.final = filepath.Join(dir, key+".idx")
@@ -402,9 +385,6 @@ func (s splitSink) Abort() error                { return nil }
 func (s splitSink) Write(rec features.Record) error {
 	pos := s.part.pos
 	s.part.pos++
-	if !s.part.owned {
-		return nil
-	}
 	var b [binary.MaxVarintLen64]byte
 	if _, err := s.part.w.Write(b[:binary.PutUvarint(b[:], pos)]); err != nil {
 		return err

@@ -87,6 +87,14 @@ type Job struct {
 	// OnTick, when set, receives the job's counters on every wall-clock
 	// tick, on the job's goroutine (the performance report).
 	OnTick func(TickStats)
+	// Part, when its Count is above 1, makes this job one machine's share
+	// of a capture split by flow hash (FlowShard): it computes features
+	// only for the flows of part Index. The others still take their ids,
+	// so the owned flows keep the ids and order of a whole-capture job, but
+	// build no record: OnForeign hears of each one, in emission order,
+	// instead of the sink. Such a job meters on one goroutine.
+	Part      FlowPart
+	OnForeign func()
 }
 
 // TickStats is a job's progress at a tick.
@@ -107,6 +115,38 @@ type Result struct {
 	Evicted uint64
 }
 
+// FlowPart is one of Count parts of a capture split by flow hash.
+type FlowPart struct{ Index, Count int }
+
+// owns is the part's meter.Config.Owns (nil: the whole capture).
+func (p FlowPart) owns() func(*meter.Key) bool {
+	if p.Count <= 1 {
+		return nil
+	}
+	return func(k *meter.Key) bool { return FlowShard(k, p.Count) == p.Index }
+}
+
+// FlowShard maps a flow's key to one of n parts, the same whichever
+// direction the flow was first seen in (the key orders its two ends).
+// FNV-1a, unseeded, so that every process on every machine agrees.
+func FlowShard(k *meter.Key, n int) int {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, b := range k.LoIP {
+		h = (h ^ uint64(b)) * prime
+	}
+	for _, b := range k.HiIP {
+		h = (h ^ uint64(b)) * prime
+	}
+	for _, x := range [...]uint16{k.LoPort, k.HiPort, k.VLAN} {
+		h = (h ^ uint64(x>>8)) * prime
+		h = (h ^ uint64(x&0xff)) * prime
+	}
+	h = (h ^ uint64(k.Proto)) * prime
+	h = (h ^ uint64(k.Tunnel)) * prime
+	return int(h % uint64(n))
+}
+
 // Run reads the source to its end, meters it and writes every flow to the
 // sink (which the caller Begins and Closes).
 func (j *Job) Run(ctx context.Context) (Result, error) {
@@ -120,6 +160,13 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	st := j.Streamer
 	emit := func(f *meter.Flow) {
 		if sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows) {
+			return
+		}
+		if f.Foreign() {
+			id++
+			if j.OnForeign != nil {
+				j.OnForeign()
+			}
 			return
 		}
 		var rec features.Record
@@ -149,6 +196,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		MaxActive:       st.MaxActiveFlows,
 		Hooks:           j.Extractor.Hooks(),
 		Emit:            emit,
+		Owns:            j.Part.owns(),
 	})
 	stopped, err := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
 		if fr.Tick {

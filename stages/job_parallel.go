@@ -16,13 +16,15 @@ import (
 // sequencing goroutine taking one core as NFStream's streamer does (so
 // cores − 1 workers, and on two cores a single inline meter, which is also
 // the fastest there). 1, a job without an extractor factory, or feature
-// sets that may force expiry run on one goroutine.
+// sets that may force expiry run on one goroutine, and so does a job
+// with a Part (a shard of a split capture: its machine's other cores meter
+// other shards).
 func (j *Job) workers() int {
 	n := j.Streamer.NMeters
 	if n == 0 {
 		n = runtime.GOMAXPROCS(0) - 1
 	}
-	if n <= 1 || j.NewExtractor == nil || !meter.AllPassive(j.Extractor.Hooks()) {
+	if n <= 1 || j.NewExtractor == nil || j.Part.Count > 1 || !meter.AllPassive(j.Extractor.Hooks()) {
 		return 1
 	}
 	return n
