@@ -7,10 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nfdataset/nfdataset/features"
+	"github.com/nfdataset/nfdataset/meter"
 	"github.com/nfdataset/nfdataset/pipeline"
 )
 
@@ -386,5 +389,111 @@ func TestShardAreasMakeAnNfdatasetFolder(t *testing.T) {
 				t.Errorf("build into a folder holding only .shards/: exit %d: %s", code, stderr)
 			}
 		})
+	}
+}
+
+// seenSet counts the flows metered with it (Init calls) into seen. The
+// Passive one is feature work a shard may skip for flows it does not own;
+// the other stands for a hook that may force expiry, which every shard
+// must run for every flow.
+type seenSet struct {
+	seen *atomic.Int64
+	col  string
+}
+
+var ownedSeen, allSeen atomic.Int64
+
+func (s seenSet) Init(*meter.Packet, *meter.Flow)   { s.seen.Add(1) }
+func (s seenSet) Update(*meter.Packet, *meter.Flow) {}
+func (s seenSet) Expire(*meter.Flow)                {}
+func (s seenSet) Columns() features.Schema {
+	return features.Schema{{Name: s.col, Kind: features.Int, Doc: "test: always 0"}}
+}
+func (s seenSet) Fill(_ int64, _ *meter.Flow, dst []features.Value) { dst[0] = features.Value{} }
+
+type passiveSeenSet struct{ seenSet }
+
+func (passiveSeenSet) PassiveHook() {}
+
+func init() {
+	features.Register(features.Spec{Name: "shardtest_owned", Version: 1, Rank: 90, Doc: "test: counts the flows it computes",
+		New: func(features.Options, features.Env) (features.Set, error) {
+			return passiveSeenSet{seenSet{&ownedSeen, "shardtest_owned"}}, nil
+		}})
+	features.Register(features.Spec{Name: "shardtest_all", Version: 1, Rank: 91, Doc: "test: counts the flows it sees",
+		New: func(features.Options, features.Env) (features.Set, error) {
+			return seenSet{&allSeen, "shardtest_all"}, nil
+		}})
+}
+
+// TestShardSkipsForeignFeatureWork: a shard of a split input runs the
+// feature sets that cannot force expiry only for the flows it owns, so
+// over all shards they see each flow of the single build once, while a
+// set that may force expiry sees every flow of a split input in every
+// shard.
+func TestShardSkipsForeignFeatureWork(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(corpusPcaps, "anydesk.pcap")); err != nil {
+		t.Skipf("corpus not found (%v)", err)
+	}
+	manifest, dir := writeTestManifest(t, strings.ReplaceAll(strings.ReplaceAll(shardManifest, "CORPUS", corpusPcaps),
+		`"dpi"]`, `"dpi", "shardtest_owned", "shardtest_all"]`))
+	// The sets' logic hashes probe them once per process; probe now, so
+	// that the counts below are the builds' alone.
+	for _, name := range []string{"shardtest_owned", "shardtest_all"} {
+		if _, err := pipeline.ReferenceHash(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ownedSeen.Store(0)
+	allSeen.Store(0)
+	want := singleBuild(t, manifest, dir)
+	rows := datasetRows(t, filepath.Join(dir, "single"))
+	var total int64
+	for _, r := range rows {
+		total += r
+	}
+	if ownedSeen.Load() != total || allSeen.Load() != total {
+		t.Fatalf("single build: sets saw %d and %d flows, the dataset has %d", ownedSeen.Load(), allSeen.Load(), total)
+	}
+	const n = 3
+	out := filepath.Join(dir, "sharded")
+	var owned, all []int64
+	for i := range n {
+		ownedSeen.Store(0)
+		allSeen.Store(0)
+		if code, _, stderr := runCLI(t, "build", "--output", out, "--jobs", "1", "--shard", fmt.Sprintf("%d/%d", i, n), "--split-above", "1MiB", manifest); code != 0 {
+			t.Fatalf("shard %d/%d: exit %d: %s", i, n, code, stderr)
+		}
+		owned = append(owned, ownedSeen.Load())
+		all = append(all, allSeen.Load())
+	}
+	if checkSplit(t, out, n, rows) == 0 {
+		t.Fatal("no input split above 1MiB")
+	}
+	var splitRows int64 // flows of the split inputs
+	for _, j := range readShardRecord(t, out, 0, n).Jobs {
+		if j.Split {
+			splitRows += rows[j.Input]
+		}
+	}
+	var ownedSum, allSum int64
+	for i := range n {
+		ownedSum += owned[i]
+		allSum += all[i]
+		if owned[i] >= total || owned[i] >= all[i] {
+			t.Errorf("shard %d/%d computed %d flows (of %d metered, %d in the dataset): foreign flows were not skipped", i, n, owned[i], all[i], total)
+		}
+	}
+	if ownedSum != total {
+		t.Errorf("the shards computed %v flows, %d in all; the single build %d", owned, ownedSum, total)
+	}
+	if wantAll := total + (n-1)*splitRows; allSum != wantAll {
+		t.Errorf("a set that may force expiry saw %v flows, %d in all; want %d (every split flow in every shard)", all, allSum, wantAll)
+	}
+	if code, _, stderr := runCLI(t, "merge", out); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	if diff := cmp.Diff(want, listFiles(t, out)); diff != "" {
+		t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
 	}
 }
