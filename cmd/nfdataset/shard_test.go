@@ -497,3 +497,51 @@ func TestShardSkipsForeignFeatureWork(t *testing.T) {
 		t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
 	}
 }
+
+// TestShardsWithEarlyExpiry: plugins that end flows before their timeout
+// (tcp_teardown at the first FIN or RST, slicer at 4 packets) decide the
+// lifetimes, and so the ids and order, of every flow; each shard runs them
+// for the flows it does not own too, and the merge still equals the
+// single build byte for byte.
+func TestShardsWithEarlyExpiry(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(corpusPcaps, "anydesk.pcap")); err != nil {
+		t.Skipf("corpus not found (%v)", err)
+	}
+	text := strings.ReplaceAll(shardManifest, "CORPUS", corpusPcaps)
+	plain, plainDir := writeTestManifest(t, text)
+	manifest, dir := writeTestManifest(t, strings.Replace(text, "splt = { n = 5 }",
+		`splt = { n = 5 }
+plugins = [{ name = "tcp_teardown", mode = "first" }, { name = "slicer", limit = 4 }]`, 1))
+	want := singleBuild(t, manifest, dir)
+	rows := datasetRows(t, filepath.Join(dir, "single"))
+	singleBuild(t, plain, plainDir)
+	plainRows := datasetRows(t, filepath.Join(plainDir, "single"))
+	for _, n := range []int{2, 3} {
+		t.Run(fmt.Sprintf("N=%d", n), func(t *testing.T) {
+			out := filepath.Join(dir, fmt.Sprintf("out-%d", n))
+			runShards(t, n, func(int) []string { return nil }, func(i int) []string {
+				return []string{"build", "--output", out, "--jobs", "1", "--shard", fmt.Sprintf("%d/%d", i, n), "--split-above", "1MiB", manifest}
+			})
+			if checkSplit(t, out, n, rows) == 0 {
+				t.Fatal("no input split above 1MiB")
+			}
+			// The plugins must have changed the split inputs' flows, or
+			// this test would not be about early expiry.
+			changed := 0
+			for _, j := range readShardRecord(t, out, 0, n).Jobs {
+				if j.Split && rows[j.Input] != plainRows[j.Input] {
+					changed++
+				}
+			}
+			if changed == 0 {
+				t.Fatalf("the plugins changed no split input's flow count (%v, without them %v)", rows, plainRows)
+			}
+			if code, _, stderr := runCLI(t, "merge", out); code != 0 {
+				t.Fatalf("merge: exit %d: %s", code, stderr)
+			}
+			if diff := cmp.Diff(want, listFiles(t, out)); diff != "" {
+				t.Errorf("merged folder differs from the single build (-single +merged):\n%s", diff)
+			}
+		})
+	}
+}
