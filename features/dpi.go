@@ -217,7 +217,9 @@ func (s *dpiSet) Fill(_ int64, f *meter.Flow, dst []Value) {
 // result is final, and then DPIFlow returns nil.
 func DPIFlow(set Set, f *meter.Flow) *dpi.Flow {
 	s, ok := set.(*dpiSet)
-	if !ok {
+	// dpi is Passive: it skips foreign flows (meter.Config.Owns), whose
+	// slot may still hold a recycled flow's state.
+	if !ok || f.Foreign() {
 		return nil
 	}
 	st, _ := f.Ext[s.index].(*dpiState)

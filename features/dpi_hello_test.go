@@ -69,3 +69,70 @@ func TestDPIKeepsHellos(t *testing.T) {
 		t.Errorf("hellos read at expiry: SNIs %q, want facebook.com and www.facebook.com", probe.snis)
 	}
 }
+
+// foreignProbe records, for each expired flow, whether it was foreign and
+// whether DPIFlow handed it a ClientHello.
+type foreignProbe struct {
+	dpi           features.Set
+	owned, stolen int // hellos read on owned and on foreign flows
+}
+
+func (h *foreignProbe) Init(*meter.Packet, *meter.Flow)   {}
+func (h *foreignProbe) Update(*meter.Packet, *meter.Flow) {}
+func (h *foreignProbe) Expire(f *meter.Flow) {
+	if df := features.DPIFlow(h.dpi, f); df != nil && df.ClientHello() != nil {
+		if f.Foreign() {
+			h.stolen++
+		} else {
+			h.owned++
+		}
+	}
+}
+
+// TestDPIFlowForeign: dpi does not run for flows the meter does not own
+// (a shard of a split capture), so DPIFlow must not hand a plugin the
+// detection state a recycled flow left in its slot. Every other flow is
+// owned and flows expire after 20 ms idle, so foreign flows reuse owned
+// ones' Flow values (without the check, one foreign flow here is handed
+// the ClientHello of an owned one).
+func TestDPIFlowForeign(t *testing.T) {
+	capture := "../../shared/corpus/nfstream/pcaps/facebook.pcap"
+	if _, err := os.Stat(capture); err != nil {
+		t.Skip("../shared is absent")
+	}
+	ext, err := features.NewExtractor([]features.Request{{Name: "base"}, {Name: "dpi"}}, features.Env{DecodeTunnels: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := &foreignProbe{}
+	for _, in := range ext.Instances() {
+		if in.Spec.Name == "dpi" {
+			probe.dpi = in.Set
+		}
+	}
+	n := 0
+	m := meter.New(meter.Config{IdleTimeoutMs: 20, ActiveTimeoutMs: 1_800_000, Decode: meter.DecodeOptions{Tunnels: true},
+		Hooks: append(ext.Hooks(), probe), Owns: func(*meter.Key) bool { n++; return n%2 == 1 }})
+	src, err := stages.Open(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for {
+		fr, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs)
+	}
+	m.Flush()
+	if probe.stolen != 0 {
+		t.Errorf("DPIFlow gave %d foreign flows a ClientHello (owned flows: %d)", probe.stolen, probe.owned)
+	}
+	if probe.owned == 0 {
+		t.Errorf("no owned flow had a ClientHello: the test needs some")
+	}
+}
