@@ -425,42 +425,12 @@ format = "csv"
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("build: %v\n%s", err, stderr.String())
 			}
-			f, err := os.Open(filepath.Join(dir, "out", "part-00000.csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			got := readFlows(t, f)
-			if d := cmp.Diff(want, got); d != "" {
-				t.Errorf("flows (-sent +captured):\n%s", d)
-			}
-			var prov struct {
-				Complete *bool `json:"complete"`
-				Inputs   []struct {
-					Stats struct {
-						Frames uint64 `json:"frames"`
-						Live   struct {
-							Interface     string `json:"interface"`
-							EndedBy       string `json:"ended_by"`
-							Received      uint64 `json:"received"`
-							KernelDropped uint64 `json:"kernel_dropped"`
-							FanoutSockets int    `json:"fanout_sockets"`
-						} `json:"live"`
-					} `json:"stats"`
-				} `json:"inputs"`
-			}
-			b, err := os.ReadFile(filepath.Join(dir, "out", "dataset.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(b, &prov); err != nil {
-				t.Fatal(err)
-			}
+			in := liveCSVDataset(t, filepath.Join(dir, "out"), want)
 			checkReports(t, reports, stderr.String(), int64(len(want)), uint64(len(pkts)))
-			live := prov.Inputs[0].Stats.Live
+			live := in.Stats.Live
 			if live.Interface != v.ifA || live.EndedBy != "duration" || live.KernelDropped != 0 ||
-				live.Received != prov.Inputs[0].Stats.Frames || prov.Inputs[0].Stats.Frames != uint64(len(pkts)) {
-				t.Errorf("dataset.json live input: %+v, frames %d (sent %d)", live, prov.Inputs[0].Stats.Frames, len(pkts))
+				live.Received != in.Stats.Frames || in.Stats.Frames != uint64(len(pkts)) {
+				t.Errorf("dataset.json live input: %+v, frames %d (sent %d)", live, in.Stats.Frames, len(pkts))
 			}
 			if wantSockets := map[bool]int{false: 0, true: 2}[c.fanout]; live.FanoutSockets != wantSockets {
 				t.Errorf("dataset.json: %d fanout sockets, want %d", live.FanoutSockets, wantSockets)
@@ -859,32 +829,30 @@ format = "csv"
 		cmd.Process.Kill()
 		t.Fatalf("build still running 20 s after the interface went down\n%s", stderr.String())
 	}
-	f, err := os.Open(filepath.Join(dir, "out", "part-00000.csv"))
+	in := liveCSVDataset(t, filepath.Join(dir, "out"), want)
+	if wantEnd := "interface " + v.ifA + " went down"; in.Stats.Live.EndedBy != wantEnd {
+		t.Errorf("dataset.json: live input ended by %q, want %q", in.Stats.Live.EndedBy, wantEnd)
+	}
+}
+
+// liveCSVDataset checks a finished one-input live CSV build in out: its
+// flows are want, dataset.json says complete; it returns the live input.
+func liveCSVDataset(t *testing.T, out string, want map[string]flowCounts) pipeline.InputInfo {
+	t.Helper()
+	f, err := os.Open(filepath.Join(out, "part-00000.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	if d := cmp.Diff(want, readFlows(t, f)); d != "" {
-		t.Errorf("flows (-sent +kept):\n%s", d)
+		t.Errorf("flows (-sent +captured):\n%s", d)
 	}
-	var prov struct {
-		Complete bool `json:"complete"`
-		Inputs   []struct {
-			Stats struct {
-				Live struct {
-					EndedBy string `json:"ended_by"`
-				} `json:"live"`
-			} `json:"stats"`
-		} `json:"inputs"`
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "out", "dataset.json"))
+	prov, err := pipeline.ReadProvenance(filepath.Join(out, pipeline.ProvenanceFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &prov); err != nil {
-		t.Fatal(err)
+	if prov.Complete == nil || !*prov.Complete || len(prov.Inputs) != 1 || prov.Inputs[0].Stats.Live == nil {
+		t.Fatalf("dataset.json: complete %v, inputs %+v; want complete and one live input", prov.Complete, prov.Inputs)
 	}
-	if wantEnd := "interface " + v.ifA + " went down"; len(prov.Inputs) != 1 || prov.Inputs[0].Stats.Live.EndedBy != wantEnd || !prov.Complete {
-		t.Errorf("dataset.json: complete %v, inputs %+v; want one live input ended by %q", prov.Complete, prov.Inputs, wantEnd)
-	}
+	return prov.Inputs[0]
 }
