@@ -31,6 +31,33 @@ def _reports(out: str) -> list:
     return [json.loads(l, object_pairs_hook=list) for l in lines]
 
 
+def _send_udp_flows(port: int, flows: int, packets: int, connected: bool) -> None:
+    """From a background thread, after the capture has had time to start:
+    `flows` UDP sockets each send `packets` datagrams to 127.0.0.1:port,
+    and stay open 3 s more so that every flow ends by idle timeout. A
+    connected socket exists for several process-table polls before its
+    packets (system visibility needs that)."""
+
+    def send():
+        time.sleep(1.5)
+        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(flows)]
+        if connected:
+            for c in socks:
+                c.connect(("127.0.0.1", port))
+            time.sleep(0.5)
+        for c in socks:
+            for _ in range(packets):
+                if connected:
+                    c.send(b"nfdataset live test")
+                else:
+                    c.sendto(b"nfdataset live test", ("127.0.0.1", port))
+        time.sleep(3)
+        for c in socks:
+            c.close()
+
+    threading.Thread(target=send, daemon=True).start()
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="live capture needs root (CAP_NET_RAW)")
 def test_performance_report_live(capsys):
     srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -38,19 +65,7 @@ def test_performance_report_live(capsys):
     port = srv.getsockname()[1]
     flows, packets = 3, 5
 
-    def send():
-        time.sleep(1.5)
-        socks = []
-        for _ in range(flows):
-            c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            socks.append(c)
-            for _ in range(packets):
-                c.sendto(b"nfdataset report test", ("127.0.0.1", port))
-        time.sleep(3)
-        for c in socks:
-            c.close()
-
-    threading.Thread(target=send, daemon=True).start()
+    _send_udp_flows(port, flows, packets, connected=False)
     streamer = NFStreamer(source="lo", bpf_filter=f"udp and dst port {port}", idle_timeout=1,
                           max_nflows=flows, performance_report=1)
     got = list(streamer)
@@ -98,26 +113,9 @@ def test_system_visibility_live():
     port = srv.getsockname()[1]
     flows, packets = 2, 4
 
-    def send():
-        time.sleep(1.5)
-        socks = []
-        for _ in range(flows):
-            c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            # Connected: NFStream matches a flow to a socket by its five
-            # fields, so the socket must have a remote address.
-            c.connect(("127.0.0.1", port))
-            socks.append(c)
-        # The sockets exist for several process-table polls before and
-        # after their packets.
-        time.sleep(0.5)
-        for c in socks:
-            for _ in range(packets):
-                c.send(b"nfdataset visibility test")
-        time.sleep(3)
-        for c in socks:
-            c.close()
-
-    threading.Thread(target=send, daemon=True).start()
+    # Connected: NFStream matches a flow to a socket by its five fields,
+    # so the socket must have a remote address.
+    _send_udp_flows(port, flows, packets, connected=True)
     streamer = NFStreamer(source="lo", bpf_filter=f"udp and dst port {port}", idle_timeout=1,
                           max_nflows=flows, n_dissections=0, system_visibility_mode=1,
                           system_visibility_poll_ms=50, udps=Placeholders())
