@@ -31,39 +31,11 @@ func (h *helloProbe) Expire(f *meter.Flow) {
 // even though detection finished long before (facebook.pcap: two TLS
 // flows to facebook.com and www.facebook.com).
 func TestDPIKeepsHellos(t *testing.T) {
-	capture := "../../shared/corpus/nfstream/pcaps/facebook.pcap"
-	if _, err := os.Stat(capture); err != nil {
-		t.Skip("../shared is absent")
-	}
-	ext, err := features.NewExtractor([]features.Request{{Name: "base"}, {Name: "dpi"}}, features.Env{DecodeTunnels: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dpiSet features.Set
-	for _, in := range ext.Instances() {
-		if in.Spec.Name == "dpi" {
-			dpiSet = in.Set
-		}
-	}
+	capture, ext, dpiSet := facebookDPI(t)
 	probe := &helloProbe{dpi: dpiSet}
 	m := meter.New(meter.Config{IdleTimeoutMs: 120_000, ActiveTimeoutMs: 1_800_000, Decode: meter.DecodeOptions{Tunnels: true},
 		Hooks: append(ext.Hooks(), probe)})
-	src, err := stages.Open(capture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	for {
-		fr, err := src.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs)
-	}
-	m.Flush()
+	meterCapture(t, m, capture)
 	want := map[string]bool{"facebook.com": true, "www.facebook.com": true}
 	if len(probe.snis) != 2 || !want[probe.snis[0]] || !want[probe.snis[1]] {
 		t.Errorf("hellos read at expiry: SNIs %q, want facebook.com and www.facebook.com", probe.snis)
@@ -96,7 +68,25 @@ func (h *foreignProbe) Expire(f *meter.Flow) {
 // ones' Flow values (without the check, one foreign flow here is handed
 // the ClientHello of an owned one).
 func TestDPIFlowForeign(t *testing.T) {
-	capture := "../../shared/corpus/nfstream/pcaps/facebook.pcap"
+	capture, ext, dpiSet := facebookDPI(t)
+	probe := &foreignProbe{dpi: dpiSet}
+	n := 0
+	m := meter.New(meter.Config{IdleTimeoutMs: 20, ActiveTimeoutMs: 1_800_000, Decode: meter.DecodeOptions{Tunnels: true},
+		Hooks: append(ext.Hooks(), probe), Owns: func(*meter.Key) bool { n++; return n%2 == 1 }})
+	meterCapture(t, m, capture)
+	if probe.stolen != 0 {
+		t.Errorf("DPIFlow gave %d foreign flows a ClientHello (owned flows: %d)", probe.stolen, probe.owned)
+	}
+	if probe.owned == 0 {
+		t.Errorf("no owned flow had a ClientHello: the test needs some")
+	}
+}
+
+// facebookDPI is the capture of the hello tests (two TLS flows) and an
+// extractor of base and dpi with its dpi set.
+func facebookDPI(t *testing.T) (capture string, ext *features.Extractor, dpi features.Set) {
+	t.Helper()
+	capture = "../../shared/corpus/nfstream/pcaps/facebook.pcap"
 	if _, err := os.Stat(capture); err != nil {
 		t.Skip("../shared is absent")
 	}
@@ -104,15 +94,17 @@ func TestDPIFlowForeign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	probe := &foreignProbe{}
 	for _, in := range ext.Instances() {
 		if in.Spec.Name == "dpi" {
-			probe.dpi = in.Set
+			dpi = in.Set
 		}
 	}
-	n := 0
-	m := meter.New(meter.Config{IdleTimeoutMs: 20, ActiveTimeoutMs: 1_800_000, Decode: meter.DecodeOptions{Tunnels: true},
-		Hooks: append(ext.Hooks(), probe), Owns: func(*meter.Key) bool { n++; return n%2 == 1 }})
+	return capture, ext, dpi
+}
+
+// meterCapture feeds every frame of capture to m, then flushes it.
+func meterCapture(t *testing.T, m *meter.Meter, capture string) {
+	t.Helper()
 	src, err := stages.Open(capture)
 	if err != nil {
 		t.Fatal(err)
@@ -129,10 +121,4 @@ func TestDPIFlowForeign(t *testing.T) {
 		m.Process(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs)
 	}
 	m.Flush()
-	if probe.stolen != 0 {
-		t.Errorf("DPIFlow gave %d foreign flows a ClientHello (owned flows: %d)", probe.stolen, probe.owned)
-	}
-	if probe.owned == 0 {
-		t.Errorf("no owned flow had a ClientHello: the test needs some")
-	}
 }
