@@ -54,13 +54,6 @@ type arith struct {
 	proto string // arLoad: the protocol keyword
 	size  uint8  // arLoad: 1, 2 or 4 bytes
 	depth int    // arLoad: vlan primitives written before it
-	// lead is the constant libpcap's code for the expression starts with
-	// (its leftmost number, before any folding), when leadIsConst. libpcap
-	// checks a divisor or shift amount by that first instruction alone, so
-	// "x / ether[0]" is a division by zero and "x << (40 ^ ip[1])" a shift
-	// by more than 31 bits to it, while "x << (1 + ip[40])" is accepted.
-	lead        uint32
-	leadIsConst bool
 	// pending is a refusal libpcap's optimizer makes (a divisor or shift
 	// amount it knows to be 0 or above 31) if the code is reachable.
 	pending *CompileError
@@ -71,7 +64,27 @@ type arith struct {
 }
 
 // constant is a number written in the filter.
-func constant(v uint32) *arith { return &arith{op: arConst, value: v, lead: v, leadIsConst: true} }
+func constant(v uint32) *arith { return &arith{op: arConst, value: v} }
+
+// lead is the constant libpcap's code for a starts with (its leftmost
+// number as written, before any folding), if it starts with one. libpcap
+// checks a divisor or shift amount by that first instruction alone, so
+// "x / ether[0]" is a division by zero and "x << (40 ^ ip[1])" a shift by
+// more than 31 bits to it, while "x << (1 + ip[40])" is accepted.
+func (a *arith) lead() (v uint32, ok bool) {
+	for {
+		switch {
+		case a.guard != nil:
+			a = a.guard // folded: what it was folded from
+		case a.op == arConst:
+			return a.value, true
+		case a.op == arLen:
+			return 0, false
+		default:
+			a = a.x // loads start with their index, operators with x
+		}
+	}
+}
 
 // relOp is a comparison between two arithmetic expressions.
 type relOp uint8
@@ -253,7 +266,7 @@ func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
 		return p.errAt(t.offset, "%s", msg).(*CompileError)
 	}
 	shift := op == arLsh || op == arRsh
-	if y.leadIsConst && (op == arDiv || op == arMod) && y.lead == 0 || y.leadIsConst && shift && y.lead > 31 {
+	if lead, ok := y.lead(); ok && ((op == arDiv || op == arMod) && lead == 0 || shift && lead > 31) {
 		return nil, refusal()
 	}
 	// The optimizer's refusals wait: libpcap makes them only where the
@@ -263,7 +276,7 @@ func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
 		pending = y.pending
 	}
 	folded := func(v uint32) *arith {
-		return &arith{op: arConst, value: v, lead: x.lead, leadIsConst: x.leadIsConst, guard: x, pending: pending}
+		return &arith{op: arConst, value: v, guard: x, pending: pending}
 	}
 	if y.op == arConst {
 		if (op == arDiv || op == arMod) && y.value == 0 && pending == nil {
@@ -287,7 +300,7 @@ func (p *parser) binary(t token, op arithOp, x, y *arith) (*arith, error) {
 	}
 	// "x + 0", "0 + y" and the like libpcap also simplifies, but to a value
 	// that is computed, from the same loads, as written: nothing to fold.
-	return &arith{op: op, x: x, y: y, lead: x.lead, leadIsConst: x.leadIsConst, pending: pending}, nil
+	return &arith{op: op, x: x, y: y, pending: pending}, nil
 }
 
 // parseUnary parses a primary, "-" unary and "primary ^ arth". Like each
@@ -306,9 +319,9 @@ func (p *parser) parseUnary() (*arith, error) {
 			return nil, err
 		}
 		if x.op == arConst {
-			return &arith{op: arConst, value: -x.value, lead: x.lead, leadIsConst: true, guard: x, pending: x.pending}, nil
+			return &arith{op: arConst, value: -x.value, guard: x, pending: x.pending}, nil
 		}
-		return &arith{op: arNeg, x: x, lead: x.lead, leadIsConst: x.leadIsConst, pending: x.pending}, nil
+		return &arith{op: arNeg, x: x, pending: x.pending}, nil
 	}
 	if x, err = p.parsePrimary(); err != nil {
 		return nil, err
@@ -432,7 +445,7 @@ func (p *parser) parseLoad() (*arith, error) {
 		return nil, p.errAt(t.offset, "syntax error: unexpected %s, expected \"]\"", t.describe())
 	}
 	p.next()
-	return &arith{op: arLoad, x: index, proto: proto, size: size, depth: p.vlanDepth, lead: index.lead, leadIsConst: index.leadIsConst, pending: index.pending}, nil
+	return &arith{op: arLoad, x: index, proto: proto, size: size, depth: p.vlanDepth, pending: index.pending}, nil
 }
 
 // eval computes a on one frame. ok is false when a load falls outside the
@@ -557,11 +570,11 @@ func (a *arith) write(b *strings.Builder) {
 			b.WriteString(" * 0) + " + strconv.FormatUint(uint64(a.value), 10) + ")")
 			return
 		}
-		if a.leadIsConst && ((a.lead == 0) != (a.value == 0) || (a.lead > 31) != (a.value > 31)) {
+		if lead, ok := a.lead(); ok && ((lead == 0) != (a.value == 0) || (lead > 31) != (a.value > 31)) {
 			// A folded constant written out keeps the first number
 			// libpcap's checks look at (see binary), where writing the
 			// value alone would change what they say.
-			b.WriteString("(" + strconv.FormatUint(uint64(a.lead), 10) + " - " + strconv.FormatUint(uint64(a.lead-a.value), 10) + ")")
+			b.WriteString("(" + strconv.FormatUint(uint64(lead), 10) + " - " + strconv.FormatUint(uint64(lead-a.value), 10) + ")")
 			return
 		}
 		b.WriteString(strconv.FormatUint(uint64(a.value), 10))
