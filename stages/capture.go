@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // ErrNotCapture is wrapped by the error Open returns for input that is
@@ -45,6 +48,18 @@ func openCapture(ctx context.Context, path string, tee io.Writer) (*captureSourc
 	if err != nil {
 		return nil, fmt.Errorf("open capture: %w", err)
 	}
+	if f, ok := r.(*os.File); ok && path != "-" {
+		if m, err := mapInput(f); err == nil {
+			if src, err := newMappedCaptureSource(path, m, c, tee); src != nil || err != nil {
+				if err != nil {
+					m.close()
+					c.Close()
+				}
+				return src, err
+			}
+			m.close() // compressed: decompress it through a reader
+		}
+	}
 	if tee != nil {
 		r = io.TeeReader(r, tee)
 	}
@@ -67,12 +82,16 @@ func NewReader(name string, r io.Reader) (Source, error) {
 // frameReader is one capture format's record decoder.
 type frameReader interface {
 	next() (Frame, error)
+	// corrupt returns err as damage at the packet next would return.
+	corrupt(err error) error
 }
 
 // captureSource reads one capture.
 type captureSource struct {
 	frames       frameReader
 	input        *countingReader
+	mapped       *mapping  // nil when the capture is read, not mapped
+	touched      byte      // see nextMapped
 	decompressor io.Closer // nil when the input is not compressed
 	file         io.Closer // nil when the caller owns the input
 	err          error     // sticky: io.EOF or the first failure
@@ -111,9 +130,30 @@ func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource,
 	return src, nil
 }
 
+// newMappedCaptureSource reads an uncompressed capture from its mapping; it
+// returns nil and no error for a compressed one, which is read instead.
+func newMappedCaptureSource(name string, m *mapping, file io.Closer, tee io.Writer) (*captureSource, error) {
+	if compressionOf(m.data[:min(len(m.data), maxMagicLen)]) != nil {
+		return nil, nil
+	}
+	m.tee = tee
+	src := &captureSource{input: &countingReader{}, mapped: m, file: file}
+	if err := src.sniffFormatOf(name, m.data[:min(len(m.data), 4)], nil, newMappedRecordBuffer(m)); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return src, nil
+}
+
 // sniffFormat picks the record decoder from the first four bytes of br.
 func (s *captureSource) sniffFormat(name string, br *bufio.Reader) error {
 	head, err := br.Peek(4)
+	return s.sniffFormatOf(name, head, err, newRecordBuffer(br))
+}
+
+// sniffFormatOf picks the record decoder from head, the first four bytes of
+// the capture (fewer if reading them failed with err), and starts it on
+// records.
+func (s *captureSource) sniffFormatOf(name string, head []byte, err error, records recordBuffer) error {
 	if len(head) < 4 {
 		if err != nil && !errors.Is(err, io.EOF) {
 			// A damaged compressed stream or a failing read.
@@ -127,7 +167,6 @@ func (s *captureSource) sniffFormat(name string, br *bufio.Reader) error {
 	if !isPcap && magic != blockSectionHeader {
 		return fmt.Errorf("%w: starts with % x", ErrNotCapture, head)
 	}
-	records := recordBuffer{br: br}
 	if isPcap {
 		pcap, err := newPcapReader(name, records)
 		s.frames, s.err = pcap, err
@@ -144,11 +183,53 @@ func (s *captureSource) Next() (Frame, error) {
 	if s.err != nil {
 		return Frame{}, s.err
 	}
+	if s.mapped != nil {
+		return s.nextMapped()
+	}
 	frame, err := s.frames.next()
 	if err != nil {
 		s.err = err
 	}
 	return frame, err
+}
+
+// nextMapped is Next over a mapping. If the file shrinks while it is read,
+// touching a page past its new end faults; that is reported as damage at
+// this packet instead of crashing the process.
+func (s *captureSource) nextMapped() (frame Frame, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if !inMapping(r, s.mapped) {
+				panic(r)
+			}
+			frame, err = Frame{}, s.frames.corrupt(errFileShrank)
+			s.err = err
+		}
+	}()
+	frame, err = s.frames.next()
+	if err != nil {
+		s.err = err
+	}
+	if n := len(frame.Data); n > 0 {
+		// Fault the frame's last page in here, under the recover, rather
+		// than in the caller.
+		s.touched ^= frame.Data[n-1]
+	}
+	return frame, err
+}
+
+var errFileShrank = errors.New("the file became shorter while it was read")
+
+// inMapping tells whether a recovered panic is the fault of an access to
+// m's pages (runtime/debug.SetPanicOnFault), not a bug.
+func inMapping(r any, m *mapping) bool {
+	e, ok := r.(interface{ Addr() uintptr })
+	if !ok || len(m.data) == 0 {
+		return false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(m.data)))
+	return e.Addr() >= start && e.Addr()-start < uintptr(len(m.data))
 }
 
 // Close releases the decompressor and closes the file Open opened.
@@ -161,6 +242,10 @@ func (s *captureSource) Close() error {
 		errs = append(errs, s.decompressor.Close())
 		s.decompressor = nil
 	}
+	if s.mapped != nil {
+		// s.mapped stays set: BytesRead may still be called.
+		errs = append(errs, s.mapped.close())
+	}
 	if s.file != nil {
 		errs = append(errs, s.file.Close())
 		s.file = nil
@@ -169,7 +254,12 @@ func (s *captureSource) Close() error {
 }
 
 // BytesRead implements ByteCounter.
-func (s *captureSource) BytesRead() int64 { return s.input.n.Load() }
+func (s *captureSource) BytesRead() int64 {
+	if m := s.mapped; m != nil {
+		return m.consumed.Load()
+	}
+	return s.input.n.Load()
+}
 
 var errClosed = errors.New("capture source is closed")
 

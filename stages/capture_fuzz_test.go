@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Fuzz targets for the capture readers, which parse untrusted files:
@@ -82,6 +84,24 @@ func checkSource(t *testing.T, src Source, inputLen int) {
 	}
 }
 
+// fuzzRecords reads data through a small read buffer, so that records
+// straddle refills.
+func fuzzRecords(data []byte) recordBuffer {
+	return newRecordBuffer(bufio.NewReaderSize(bytes.NewReader(data), fuzzReadBufferSize))
+}
+
+// checkMappedAgrees reads data as a mapped capture would be read (the
+// bytes themselves stand in for the mapping) and through the read buffer:
+// the frames and the final error must be the same.
+func checkMappedAgrees(t *testing.T, data []byte, open func(recordBuffer) *captureSource) {
+	t.Helper()
+	want := describeFrames(open(fuzzRecords(data)))
+	got := describeFrames(open(newMappedRecordBuffer(&mapping{data: data})))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("mapped differs from buffered (-buffered +mapped):\n%s", diff)
+	}
+}
+
 // FuzzPcapReader mutates classic pcap files. Literal seeds: each magic in
 // each byte order with a few records, an old 2.2 header, and a record with
 // a huge caplen under a huge snaplen.
@@ -100,10 +120,12 @@ func FuzzPcapReader(f *testing.F) {
 	addCorpusSeeds(f, func(magic uint32) bool { _, ok := pcapOrder(magic); return ok })
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		records := recordBuffer{br: bufio.NewReaderSize(bytes.NewReader(data), fuzzReadBufferSize)}
-		pcap, err := newPcapReader("fuzz", records)
-		src := &captureSource{frames: pcap, input: &countingReader{}, err: err}
-		checkSource(t, src, len(data))
+		open := func(records recordBuffer) *captureSource {
+			pcap, err := newPcapReader("fuzz", records)
+			return &captureSource{frames: pcap, input: &countingReader{}, err: err}
+		}
+		checkSource(t, open(fuzzRecords(data)), len(data))
+		checkMappedAgrees(t, data, open)
 	})
 }
 
@@ -116,9 +138,11 @@ func FuzzPcapngReader(f *testing.F) {
 	addCorpusSeeds(f, func(magic uint32) bool { return magic == blockSectionHeader })
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		records := recordBuffer{br: bufio.NewReaderSize(bytes.NewReader(data), fuzzReadBufferSize)}
-		src := &captureSource{frames: newPcapngReader("fuzz", records), input: &countingReader{}}
-		checkSource(t, src, len(data))
+		open := func(records recordBuffer) *captureSource {
+			return &captureSource{frames: newPcapngReader("fuzz", records), input: &countingReader{}}
+		}
+		checkSource(t, open(fuzzRecords(data)), len(data))
+		checkMappedAgrees(t, data, open)
 	})
 }
 

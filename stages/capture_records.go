@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"math"
 	"slices"
 )
 
@@ -40,14 +41,26 @@ func newReadBuffer(r io.Reader) *bufio.Reader {
 // slice that grows only as bytes actually arrive, so a damaged length field
 // cannot make us allocate what the file does not contain.
 type recordBuffer struct {
-	br      *bufio.Reader
-	pending int    // bytes of the previously returned record, consumed lazily
-	large   []byte // reused for records larger than the bufio buffer
+	br      *bufio.Reader // nil when the capture is mapped
+	mapped  *mapping      // non-nil: win is the whole file
+	mark    int           // where to call mapped.advance next (bufio: never)
+	pending int           // bytes of the previously returned record, consumed lazily
+	large   []byte        // reused for records larger than the bufio buffer
 	// win is what the bufio buffer held at the last refill and off how much
 	// of it was consumed: records are cut from it without a bufio call each
 	// (two Peeks and a Discard per record had been a tenth of a run).
 	win []byte
 	off int
+}
+
+// newRecordBuffer reads records through br.
+func newRecordBuffer(br *bufio.Reader) recordBuffer {
+	return recordBuffer{br: br, mark: math.MaxInt}
+}
+
+// newMappedRecordBuffer cuts records from a mapped file.
+func newMappedRecordBuffer(m *mapping) recordBuffer {
+	return recordBuffer{mapped: m, win: m.data}
 }
 
 // release consumes the record returned by the previous call.
@@ -75,8 +88,11 @@ func (b *recordBuffer) sync() error {
 // bytes.
 func (b *recordBuffer) peek(n int) ([]byte, error) {
 	b.release()
-	if b.off+n <= len(b.win) {
+	if b.off+n <= len(b.win) && b.off < b.mark {
 		return b.win[b.off : b.off+n], nil
+	}
+	if b.mapped != nil {
+		return b.peekMapped(n)
 	}
 	if err := b.sync(); err != nil {
 		return nil, err
@@ -92,7 +108,7 @@ func (b *recordBuffer) peek(n int) ([]byte, error) {
 // take returns the next n bytes and consumes them at the next call on b. The
 // slice is valid until then.
 func (b *recordBuffer) take(n int) ([]byte, error) {
-	if n <= b.br.Size() {
+	if b.mapped != nil || n <= b.br.Size() {
 		p, err := b.peek(n)
 		if err != nil {
 			return p, err
@@ -122,9 +138,14 @@ func (b *recordBuffer) take(n int) ([]byte, error) {
 // skip consumes the next n bytes without looking at them.
 func (b *recordBuffer) skip(n int) error {
 	b.release()
-	if b.off+n <= len(b.win) {
+	if b.off+n <= len(b.win) && b.off < b.mark {
 		b.off += n
 		return nil
+	}
+	if b.mapped != nil {
+		p, err := b.peekMapped(n)
+		b.off += len(p)
+		return err
 	}
 	if err := b.sync(); err != nil {
 		return err
@@ -134,6 +155,27 @@ func (b *recordBuffer) skip(n int) error {
 		return nil
 	}
 	return shortRead(got, err)
+}
+
+// peekMapped is peek's slow path over a mapping: it moves the mapping's
+// window on, and reports the end of the file like a short read.
+func (b *recordBuffer) peekMapped(n int) ([]byte, error) {
+	if b.off >= b.mark {
+		next, err := b.mapped.advance(b.off)
+		if err != nil {
+			return nil, err
+		}
+		b.mark = next
+	}
+	if rest := len(b.win) - b.off; rest < n {
+		if rest == 0 {
+			if err := b.mapped.finish(); err != nil {
+				return nil, err
+			}
+		}
+		return b.win[b.off:], shortRead(rest, io.EOF)
+	}
+	return b.win[b.off : b.off+n], nil
 }
 
 // shortRead turns the error of a read that returned got bytes of the ones

@@ -43,6 +43,11 @@ const maxMagicLen = 8
 // with, or nil for an uncompressed stream.
 func sniffCompression(br *bufio.Reader) *compression {
 	head, _ := br.Peek(maxMagicLen) // a short stream simply matches nothing
+	return compressionOf(head)
+}
+
+// compressionOf returns the compression whose magic head starts with.
+func compressionOf(head []byte) *compression {
 	for i := range compressions {
 		c := &compressions[i]
 		if !bytes.HasPrefix(head, c.magic) {

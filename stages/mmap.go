@@ -1,0 +1,89 @@
+package stages
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"sync/atomic"
+)
+
+// mapChunk is how far ahead of the reader a mapped capture's pages are
+// populated, and the step in which consumed pages are handed back and teed.
+// Two chunks bound what a mapping adds to the resident set.
+const mapChunk = 4 << 20
+
+// minMappedSize is the smallest file worth mapping; below it the bufio path
+// costs less than setting up a mapping.
+var minMappedSize int64 = 1 << 20
+
+// errNoMapping says a file was not mapped: it is not a regular file, is
+// small, or the platform cannot map it. The caller reads it instead.
+var errNoMapping = errors.New("file not mapped")
+
+// mapping is a capture file mapped read-only. A recordBuffer over it cuts
+// records straight from the mapped pages: no read system call and no copy
+// into a buffer. As the reader advances it populates the pages just ahead
+// of it in one call instead of a fault per page, gives back the consumed
+// ones so that the resident set stays two chunks whatever the file's size,
+// and passes the consumed bytes to tee (a build hashes its input there).
+type mapping struct {
+	data     []byte
+	mapped   bool      // data is a kernel mapping (tests hand in plain bytes)
+	tee      io.Writer // nil: not teed
+	teed     int       // bytes of data already written to tee
+	released int       // pages below this offset were given back
+	consumed atomic.Int64
+}
+
+// mapInput maps f when it is a regular file large enough to be worth it.
+func mapInput(f *os.File) (*mapping, error) {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() < minMappedSize {
+		return nil, errNoMapping
+	}
+	if strconv.IntSize == 32 && st.Size() > 1<<30 {
+		return nil, errNoMapping // keep the address space of 32-bit platforms
+	}
+	data, err := mapFile(f, int(st.Size()))
+	if err != nil {
+		return nil, errNoMapping
+	}
+	return &mapping{data: data, mapped: true}, nil
+}
+
+// advance is called when the reader reaches off, every byte before which
+// has been consumed, and returns the offset at which to call it next.
+func (m *mapping) advance(off int) (next int, err error) {
+	if m.tee != nil && off > m.teed {
+		if _, err := m.tee.Write(m.data[m.teed:off]); err != nil {
+			return 0, err
+		}
+		m.teed = off
+	}
+	end := min(off+mapChunk, len(m.data))
+	if m.mapped {
+		if page := off &^ (pageSize - 1); page > m.released {
+			releasePages(m.data[m.released:page])
+			m.released = page
+		}
+		populatePages(m.data[off:end])
+	}
+	m.consumed.Store(int64(off))
+	return end, nil
+}
+
+// finish tees and gives back the rest once the reader has consumed all of it.
+func (m *mapping) finish() error {
+	_, err := m.advance(len(m.data))
+	return err
+}
+
+func (m *mapping) close() error {
+	if !m.mapped || m.data == nil {
+		return nil
+	}
+	err := unmapFile(m.data)
+	m.data = nil
+	return err
+}
