@@ -50,10 +50,12 @@ func openCapture(ctx context.Context, path string, tee io.Writer) (*captureSourc
 	}
 	if f, ok := r.(*os.File); ok && path != "-" {
 		if m, err := mapInput(f); err == nil {
-			if src, err := newMappedCaptureSource(path, m, c, tee); src != nil || err != nil {
+			if src, err := newMappedCaptureSource(path, m, c); src != nil || err != nil {
 				if err != nil {
 					m.close()
 					c.Close()
+				} else if tee != nil {
+					src.tee = startTeeAhead(f, int64(len(m.data)), tee)
 				}
 				return src, err
 			}
@@ -92,6 +94,7 @@ type captureSource struct {
 	input        *countingReader
 	mapped       *mapping  // nil when the capture is read, not mapped
 	touched      byte      // see nextMapped
+	tee          *teeAhead // nil unless a mapped capture is teed
 	decompressor io.Closer // nil when the input is not compressed
 	file         io.Closer // nil when the caller owns the input
 	err          error     // sticky: io.EOF or the first failure
@@ -132,11 +135,10 @@ func newCaptureSource(name string, r io.Reader, file io.Closer) (*captureSource,
 
 // newMappedCaptureSource reads an uncompressed capture from its mapping; it
 // returns nil and no error for a compressed one, which is read instead.
-func newMappedCaptureSource(name string, m *mapping, file io.Closer, tee io.Writer) (*captureSource, error) {
+func newMappedCaptureSource(name string, m *mapping, file io.Closer) (*captureSource, error) {
 	if compressionOf(m.data[:min(len(m.data), maxMagicLen)]) != nil {
 		return nil, nil
 	}
-	m.tee = tee
 	src := &captureSource{input: &countingReader{}, mapped: m, file: file}
 	if err := src.sniffFormatOf(name, m.data[:min(len(m.data), 4)], nil, newMappedRecordBuffer(m)); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -242,6 +244,10 @@ func (s *captureSource) Close() error {
 		errs = append(errs, s.decompressor.Close())
 		s.decompressor = nil
 	}
+	if s.tee != nil {
+		s.tee.wait(s.err == io.EOF)
+		s.tee = nil
+	}
 	if s.mapped != nil {
 		// s.mapped stays set: BytesRead may still be called.
 		errs = append(errs, s.mapped.close())
@@ -285,11 +291,13 @@ func OpenFiles(paths []string) (Source, error) {
 	return openFiles(context.Background(), paths, nil)
 }
 
-// OpenFilesTee is OpenFilesContext that also writes every byte it reads
-// from paths[i], as read from the file, to tee(i): a build hashes its inputs
-// on the reading goroutine instead of in a pass of its own. A file is teed
-// only while it is read for its frames, from its first byte; tee(i)
-// receives a prefix of the file (all of it when the source reaches io.EOF).
+// OpenFilesTee is OpenFilesContext that also writes every byte of
+// paths[i], as stored in the file, to tee(i): a build hashes its inputs
+// while it reads them instead of in a pass of its own. A file is teed only
+// while it is open for its frames, from its first byte; tee(i) receives a
+// prefix of the file, all of it once the source has reached io.EOF and been
+// closed. A mapped file is teed on a goroutine of its own (so tee(i) must
+// not be read before Close), any other as its bytes are read.
 func OpenFilesTee(ctx context.Context, paths []string, tee func(i int) io.Writer) (Source, error) {
 	return openFiles(ctx, paths, tee)
 }

@@ -161,17 +161,11 @@ func (b *recordBuffer) skip(n int) error {
 // window on, and reports the end of the file like a short read.
 func (b *recordBuffer) peekMapped(n int) ([]byte, error) {
 	if b.off >= b.mark {
-		next, err := b.mapped.advance(b.off)
-		if err != nil {
-			return nil, err
-		}
-		b.mark = next
+		b.mark = b.mapped.advance(b.off)
 	}
 	if rest := len(b.win) - b.off; rest < n {
 		if rest == 0 {
-			if err := b.mapped.finish(); err != nil {
-				return nil, err
-			}
+			b.mapped.advance(b.off) // give the last pages back
 		}
 		return b.win[b.off:], shortRead(rest, io.EOF)
 	}

@@ -25,14 +25,11 @@ var errNoMapping = errors.New("file not mapped")
 // records straight from the mapped pages: no read system call and no copy
 // into a buffer. As the reader advances it populates the pages just ahead
 // of it in one call instead of a fault per page, gives back the consumed
-// ones so that the resident set stays two chunks whatever the file's size,
-// and passes the consumed bytes to tee (a build hashes its input there).
+// ones so that the resident set stays two chunks whatever the file's size.
 type mapping struct {
 	data     []byte
-	mapped   bool      // data is a kernel mapping (tests hand in plain bytes)
-	tee      io.Writer // nil: not teed
-	teed     int       // bytes of data already written to tee
-	released int       // pages below this offset were given back
+	mapped   bool // data is a kernel mapping (tests hand in plain bytes)
+	released int  // pages below this offset were given back
 	consumed atomic.Int64
 }
 
@@ -54,13 +51,7 @@ func mapInput(f *os.File) (*mapping, error) {
 
 // advance is called when the reader reaches off, every byte before which
 // has been consumed, and returns the offset at which to call it next.
-func (m *mapping) advance(off int) (next int, err error) {
-	if m.tee != nil && off > m.teed {
-		if _, err := m.tee.Write(m.data[m.teed:off]); err != nil {
-			return 0, err
-		}
-		m.teed = off
-	}
+func (m *mapping) advance(off int) int {
 	end := min(off+mapChunk, len(m.data))
 	if m.mapped {
 		if page := off &^ (pageSize - 1); page > m.released {
@@ -70,13 +61,7 @@ func (m *mapping) advance(off int) (next int, err error) {
 		populatePages(m.data[off:end])
 	}
 	m.consumed.Store(int64(off))
-	return end, nil
-}
-
-// finish tees and gives back the rest once the reader has consumed all of it.
-func (m *mapping) finish() error {
-	_, err := m.advance(len(m.data))
-	return err
+	return end
 }
 
 func (m *mapping) close() error {
@@ -86,4 +71,47 @@ func (m *mapping) close() error {
 	err := unmapFile(m.data)
 	m.data = nil
 	return err
+}
+
+// teeAhead writes a file to a tee on a goroutine of its own, read with
+// pread into a buffer of its own, while the capture is read from its
+// mapping: a build's SHA-256 of its input (a second of CPU per GB even with
+// the SHA instructions) then runs beside the meter instead of on the
+// reader's path.
+type teeAhead struct {
+	stop atomic.Bool
+	done chan struct{}
+}
+
+const teeBufferSize = 1 << 20
+
+func startTeeAhead(f *os.File, size int64, w io.Writer) *teeAhead {
+	t := &teeAhead{done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		buf := make([]byte, teeBufferSize)
+		for off := int64(0); off < size && !t.stop.Load(); {
+			n, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+			if n > 0 {
+				if _, werr := w.Write(buf[:n]); werr != nil {
+					return
+				}
+				off += int64(n)
+			}
+			if err != nil {
+				return // the tee holds a prefix; its owner reads the rest
+			}
+		}
+	}()
+	return t
+}
+
+// wait returns once the goroutine is done with the file. Unless the whole
+// file was read, the goroutine stops at its next buffer, so that the tee
+// holds a prefix of the file.
+func (t *teeAhead) wait(whole bool) {
+	if !whole {
+		t.stop.Store(true)
+	}
+	<-t.done
 }
