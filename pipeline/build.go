@@ -253,8 +253,10 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", job.Name, err)
 		}
-		// Record headers are decoded (and a hashLater job's files hashed)
-		// on another goroutine while this one meters.
+		// A capture that is read rather than mapped is read (and a
+		// hashLater job's files hashed) on another goroutine while this one
+		// meters; a mapped one is cut into records here, and hashed on a
+		// goroutine of its own.
 		raw = stages.Prefetch(opened)
 		defer raw.Close()
 		src = raw

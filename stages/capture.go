@@ -259,6 +259,9 @@ func (s *captureSource) Close() error {
 	return errors.Join(errs...)
 }
 
+// readsMapped tells Prefetch that the capture is read from its mapping.
+func (s *captureSource) readsMapped() bool { return s.mapped != nil }
+
 // BytesRead implements ByteCounter.
 func (s *captureSource) BytesRead() int64 {
 	if m := s.mapped; m != nil {
@@ -320,6 +323,7 @@ func openFiles(ctx context.Context, paths []string, tee func(int) io.Writer) (So
 		return src, nil
 	}
 	var first *captureSource
+	allMapped := true
 	for i, path := range paths {
 		if path == "-" {
 			if first != nil {
@@ -340,22 +344,24 @@ func openFiles(ctx context.Context, paths []string, tee func(int) io.Writer) (So
 			}
 			return nil, err
 		}
+		allMapped = allMapped && src.readsMapped()
 		if i == 0 {
 			first = src
 		} else {
 			src.Close()
 		}
 	}
-	return &fileListSource{ctx: ctx, paths: paths, current: first, tee: teeOf}, nil
+	return &fileListSource{ctx: ctx, paths: paths, current: first, tee: teeOf, mapped: allMapped}, nil
 }
 
 // fileListSource chains the sources of several files.
 type fileListSource struct {
-	ctx   context.Context
-	paths []string
-	tee   func(int) io.Writer
-	index int // of the file being read
-	err   error
+	ctx    context.Context
+	paths  []string
+	tee    func(int) io.Writer
+	index  int // of the file being read
+	err    error
+	mapped bool // every file was mapped when it was checked
 
 	mu        sync.Mutex     // guards the two fields below for BytesRead
 	current   *captureSource // nil once every file is done
@@ -408,6 +414,9 @@ func (m *fileListSource) finishCurrent() error {
 	m.mu.Unlock()
 	return current.Close()
 }
+
+// readsMapped tells Prefetch that every file is read from its mapping.
+func (m *fileListSource) readsMapped() bool { return m.mapped }
 
 // Close closes the file being read.
 func (m *fileListSource) Close() error {

@@ -198,3 +198,37 @@ func TestMappedFileShrinks(t *testing.T) {
 		t.Fatalf("Next after the fault returned %v, want %v again", again, err)
 	}
 }
+
+// TestPrefetchLeavesMappedSourcesInline: a mapped capture is cheaper to
+// read on the meter's goroutine than to hand over, so Prefetch returns it
+// as it is; a capture that is read (here, a small one) still gets the
+// goroutine.
+func TestPrefetchLeavesMappedSourcesInline(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("captures are mapped on Linux only")
+	}
+	big := bigCapture(t, 2000)
+	small := filepath.Join(t.TempDir(), "small.pcap")
+	if err := os.WriteFile(small, newPcapFile(binary.LittleEndian, pcapMagicMicro, 65535, 1).add(testPacket{data: payloadB}).buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		paths  []string
+		inline bool
+	}{
+		{[]string{big}, true},
+		{[]string{big, big}, true},
+		{[]string{small}, false},
+		{[]string{big, small}, false},
+	} {
+		src, err := OpenFiles(c.paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := Prefetch(src)
+		if inline := p == src; inline != c.inline {
+			t.Errorf("%v: read inline %v, want %v", c.paths, inline, c.inline)
+		}
+		p.Close()
+	}
+}

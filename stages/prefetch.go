@@ -10,7 +10,17 @@ import (
 // copied into the batch, because src reuses its buffer. The frames, the
 // final error (io.EOF, a *CorruptError, …) and their order are exactly
 // src's. Close stops the goroutine and closes src.
+//
+// A source that reads mapped files (every uncompressed capture file of a
+// MiB or more, on Linux) is returned as it is: cutting records from a
+// mapping costs less than handing frames to another goroutine, which
+// spends CPU copying them and in the runtime's spinning threads at every
+// hand-off (a default run: 0.4 CPU-seconds more, for 0.1 s less wall time;
+// under callgrind, 4 times the instructions).
 func Prefetch(src Source) Source {
+	if m, ok := src.(interface{ readsMapped() bool }); ok && m.readsMapped() {
+		return src
+	}
 	p := &prefetchSource{
 		src:    src,
 		full:   make(chan *frameBatch, prefetchBatches),
