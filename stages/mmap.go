@@ -9,8 +9,8 @@ import (
 )
 
 // mapChunk is how far ahead of the reader a mapped capture's pages are
-// populated, and the step in which consumed pages are handed back and teed.
-// Two chunks bound what a mapping adds to the resident set.
+// populated, and the step in which consumed pages are handed back. Two
+// chunks bound what a mapping adds to the resident set.
 const mapChunk = 4 << 20
 
 // minMappedSize is the smallest file worth mapping; below it the bufio path
@@ -23,9 +23,10 @@ var errNoMapping = errors.New("file not mapped")
 
 // mapping is a capture file mapped read-only. A recordBuffer over it cuts
 // records straight from the mapped pages: no read system call and no copy
-// into a buffer. As the reader advances it populates the pages just ahead
-// of it in one call instead of a fault per page, gives back the consumed
-// ones so that the resident set stays two chunks whatever the file's size.
+// into a buffer. As the reader advances, the pages just ahead of it are
+// populated in one call instead of a fault per page, and the consumed ones
+// given back, so that the resident set stays two chunks whatever the
+// file's size.
 type mapping struct {
 	data     []byte
 	mapped   bool // data is a kernel mapping (tests hand in plain bytes)
