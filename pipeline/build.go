@@ -497,7 +497,7 @@ type rowStream struct {
 	out   stages.Sink
 }
 
-const rowStreamBatch = 256
+const rowStreamBatch = 1024
 
 func newRowStream(name string, row func(features.Record) (features.Record, error), out stages.Sink) *rowStream {
 	s := &rowStream{name: name, row: row, out: out, ch: make(chan []features.Record, 4), done: make(chan struct{})}
