@@ -91,12 +91,18 @@ func (e *Extractor) Record(id int64, f *meter.Flow) Record {
 	for _, in := range e.inst {
 		in.Set.Fill(id, f, rec[in.offset:in.offset+in.width])
 	}
-	for i := range rec {
-		if l := rec[i].List; l != nil {
-			rec[i].List = append([]int64(nil), l...)
+	rec.OwnLists()
+	return rec
+}
+
+// OwnLists gives every list value of r its own copy, for a record filled by
+// RecordInto (whose lists are the flow's) that must outlive the flow.
+func (r Record) OwnLists() {
+	for i := range r {
+		if l := r[i].List; l != nil {
+			r[i].List = append([]int64(nil), l...)
 		}
 	}
-	return rec
 }
 
 // RecordInto fills dst (grown as needed) with the record of a finished flow

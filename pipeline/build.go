@@ -332,11 +332,7 @@ func (p *Plan) runJobTo(ctx, stop context.Context, job *Job, prog *Progress, war
 			rec := slab[:n:n]
 			slab = slab[n:]
 			copy(rec, v.Record)
-			for i := range v.Record {
-				if l := rec[i].List; l != nil { // shared with the flow's state
-					rec[i].List = slices.Clone(l)
-				}
-			}
+			rec.OwnLists() // the extractor's lists are the flow's
 			for i, c := range extras {
 				val, _, _ := v.Value(c.Name)
 				rec[len(v.Record)+i] = val
