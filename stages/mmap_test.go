@@ -15,8 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// readFrames reads src to its end and describes every frame and the final
-// error, for comparing two ways of reading one capture.
+// describeFrames reads src to its end and describes every frame (times,
+// lengths, link type, file, a digest of the bytes) and the final error, for
+// comparing two ways of reading one capture with cmp.Diff.
 func describeFrames(src Source) []string {
 	var out []string
 	for {

@@ -2,29 +2,12 @@ package stages
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
-
-type frameCopy struct {
-	data       string
-	ms         uint64
-	wire, link uint32
-}
-
-func drainFrames(t *testing.T, src Source) ([]frameCopy, error) {
-	t.Helper()
-	var out []frameCopy
-	for {
-		fr, err := src.Next()
-		if err != nil {
-			return out, err
-		}
-		out = append(out, frameCopy{string(fr.Data), fr.TimeMs, fr.WireLen, fr.LinkType})
-	}
-}
 
 // TestPrefetchSameFrames: a prefetched source yields exactly the frames and
 // the final error of the source below, damaged captures included.
@@ -45,27 +28,29 @@ func TestPrefetchSameFrames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wantErr := drainFrames(t, plain)
+		want := describeFrames(plain)
 		plain.Close()
-		pre, err := Open(c)
+		// Through NewReader, which never maps a file, so that Prefetch
+		// really reads on its goroutine whatever the capture's size.
+		f, err := os.Open(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pre, err := NewReader(c, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := Prefetch(pre)
-		got, gotErr := drainFrames(t, p)
+		if p == pre {
+			t.Fatalf("%s: Prefetch returned a read capture unchanged", c)
+		}
+		got := describeFrames(p)
 		if err := p.Close(); err != nil {
 			t.Errorf("%s: close: %v", c, err)
 		}
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d frames, want %d", c, len(got), len(want))
-		}
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("%s: frame %d differs", c, i)
-			}
-		}
-		if (gotErr == io.EOF) != (wantErr == io.EOF) || gotErr.Error() != wantErr.Error() {
-			t.Errorf("%s: final error %v, want %v", c, gotErr, wantErr)
+		f.Close()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s: prefetched frames differ (-source +prefetched):\n%s", c, diff)
 		}
 	}
 }
