@@ -1,156 +1,28 @@
 package dpi
 
 import (
-	"cmp"
 	_ "embed"
-	"fmt"
+	"encoding/binary"
 	"net/netip"
-	"slices"
-	"sort"
-	"strings"
-	"sync"
 )
 
 // Address rules (data/ipranges.txt): IPv4 prefixes of services, matched by
 // longest prefix. nDPI uses this guess only for IPv4.
 
-//go:embed data/ipranges.txt
-var ipRangesTxt string
+//go:generate go test -run ^TestIPRangesTable$ -update-ipranges .
 
-// ipTable holds the prefixes flattened into sorted, disjoint address
-// ranges, each labelled with its longest (innermost) prefix: a lookup is a
-// binary search instead of a map probe per prefix length.
-type ipTable struct {
-	starts []uint32 // range starts, ascending
-	ends   []uint32 // inclusive range ends
-	protos []ProtoID
-}
+// ipRangesBin is data/ipranges.txt already parsed and flattened into sorted,
+// disjoint address ranges, each labelled with its longest (innermost)
+// prefix: n range starts, then n inclusive ends (uint32), then n protocol
+// ids (uint16), all little-endian. A run searches it in place; parsing and
+// sorting the 59,000 lines at the first lookup was about 80M instructions,
+// most of the start-up of a DPI run. TestIPRangesTable rebuilds it from the
+// text and fails when the two differ (go generate rewrites it).
+//
+//go:embed data/ipranges.bin
+var ipRangesBin []byte
 
-type ipPrefixRule struct {
-	start, end uint32
-	bits       int
-	proto      ProtoID
-}
-
-// ipRules is built on first use: a run without DPI never pays for it, and
-// one with DPI pays once (it was most of the start-up of every run).
-var ipRules = sync.OnceValue(func() *ipTable { return loadIPRules(ipRangesTxt) })
-
-func loadIPRules(txt string) *ipTable {
-	// Each rule becomes one sortable word, start<<32 | bits<<26 | rule
-	// number: sorted, equal prefixes sit together with the first rule of the
-	// file first, which wins.
-	var keys []uint64
-	var protos []ProtoID
-	lastName, lastProto := "", ProtoUnknown
-	for n := 1; len(txt) > 0; n++ {
-		line := txt
-		if i := strings.IndexByte(txt, '\n'); i >= 0 {
-			line, txt = txt[:i], txt[i+1:]
-		} else {
-			txt = ""
-		}
-		line = strings.TrimSuffix(line, "\r")
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		pfx, name, ok := strings.Cut(line, "\t")
-		if !ok {
-			panic(fmt.Sprintf("dpi: data/ipranges.txt:%d: want prefix<TAB>application", n))
-		}
-		start, bits, ok := parseV4Prefix(pfx)
-		if !ok {
-			panic(fmt.Sprintf("dpi: data/ipranges.txt:%d: %q: not an IPv4 prefix", n, pfx))
-		}
-		if name != lastName || len(protos) == 0 { // the file is grouped by application
-			lastName, lastProto = name, protoByName(name)
-		}
-		if len(protos) >= 1<<26 {
-			panic("dpi: data/ipranges.txt: too many rules")
-		}
-		keys = append(keys, uint64(start)<<32|uint64(bits)<<26|uint64(len(protos)))
-		protos = append(protos, lastProto)
-	}
-	slices.Sort(keys)
-	rules := make([]ipPrefixRule, 0, len(keys))
-	for i, k := range keys {
-		if i > 0 && k>>26 == keys[i-1]>>26 { // the first rule for a prefix wins
-			continue
-		}
-		start, bits := uint32(k>>32), int(k>>26&63)
-		end := start | uint32(uint64(1)<<(32-bits)-1)
-		rules = append(rules, ipPrefixRule{start: start, end: end, bits: bits, proto: protos[k&(1<<26-1)]})
-	}
-	return flattenPrefixes(rules)
-}
-
-// parseV4Prefix reads "a.b.c.d/n" (decimal, no leading zeros, as
-// netip.ParsePrefix accepts them) and returns the masked start address.
-func parseV4Prefix(s string) (start uint32, bits int, ok bool) {
-	var addr uint32
-	i := 0
-	for part := range 5 {
-		v, from := 0, i
-		for i < len(s) && s[i]-'0' <= 9 && i-from < 3 {
-			v = v*10 + int(s[i]-'0')
-			i++
-		}
-		if i == from || v > 255 || (s[from] == '0' && i-from > 1) {
-			return 0, 0, false
-		}
-		switch {
-		case part < 3 && i < len(s) && s[i] == '.', part == 3 && i < len(s) && s[i] == '/':
-			addr = addr<<8 | uint32(v)
-			i++
-		case part == 4 && i == len(s) && v <= 32:
-			bits = v
-		default:
-			return 0, 0, false
-		}
-	}
-	mask := ^uint32(uint64(1)<<(32-bits) - 1)
-	return addr & mask, bits, true
-}
-
-// flattenPrefixes turns nested prefixes (any two are disjoint or one holds
-// the other) into disjoint ranges labelled by the innermost prefix.
-func flattenPrefixes(rules []ipPrefixRule) *ipTable {
-	slices.SortFunc(rules, func(a, b ipPrefixRule) int {
-		if c := cmp.Compare(a.start, b.start); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.bits, b.bits)
-	})
-	t := &ipTable{}
-	emit := func(from, to uint64, proto ProtoID) {
-		if from > to {
-			return
-		}
-		t.starts = append(t.starts, uint32(from))
-		t.ends = append(t.ends, uint32(to))
-		t.protos = append(t.protos, proto)
-	}
-	var stack []ipPrefixRule
-	var cursor uint64
-	closeUntil := func(limit uint64) {
-		for len(stack) > 0 && uint64(stack[len(stack)-1].end) < limit {
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			emit(cursor, uint64(top.end), top.proto)
-			cursor = uint64(top.end) + 1
-		}
-	}
-	for _, r := range rules {
-		closeUntil(uint64(r.start))
-		if len(stack) > 0 {
-			emit(cursor, uint64(r.start)-1, stack[len(stack)-1].proto)
-		}
-		cursor = uint64(r.start)
-		stack = append(stack, r)
-	}
-	closeUntil(1 << 33)
-	return t
-}
+const ipRangeSize = 4 + 4 + 2
 
 func v4(a netip.Addr) uint32 {
 	b := a.As4()
@@ -162,11 +34,24 @@ func matchIP(a netip.Addr) ProtoID {
 	if !a.Is4() && !a.Is4In6() {
 		return ProtoUnknown
 	}
-	x := v4(a.Unmap())
-	t := ipRules()
-	i := sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > x }) - 1
-	if i >= 0 && x <= t.ends[i] {
-		return t.protos[i]
+	return matchIPTable(ipRangesBin, v4(a.Unmap()))
+}
+
+func matchIPTable(bin []byte, x uint32) ProtoID {
+	n := len(bin) / ipRangeSize
+	starts, ends, protos := bin[:4*n], bin[4*n:8*n], bin[8*n:10*n]
+	// The last range starting at or before x is the only one that can hold it.
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if binary.LittleEndian.Uint32(starts[4*m:]) <= x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if i := lo - 1; i >= 0 && x <= binary.LittleEndian.Uint32(ends[4*i:]) {
+		return ProtoID(binary.LittleEndian.Uint16(protos[2*i:]))
 	}
 	return ProtoUnknown
 }

@@ -3,7 +3,6 @@ package dpi
 import (
 	"math/rand/v2"
 	"net/netip"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -114,13 +113,7 @@ func TestLoadIPRulesFirstRuleForAPrefixWins(t *testing.T) {
 		addr string
 		want ProtoID
 	}{{"10.200.0.1", protoByName("SoundCloud")}, {"10.1.2.3", protoByName("Instagram")}, {"11.0.0.1", ProtoUnknown}} {
-		x := v4(netip.MustParseAddr(c.addr))
-		i := sort.Search(len(tab.starts), func(i int) bool { return tab.starts[i] > x }) - 1
-		got := ProtoUnknown
-		if i >= 0 && x <= tab.ends[i] {
-			got = tab.protos[i]
-		}
-		if got != c.want {
+		if got := matchIPTable(tab.encode(), v4(netip.MustParseAddr(c.addr))); got != c.want {
 			t.Errorf("%s: %v, want %v", c.addr, got, c.want)
 		}
 	}
