@@ -36,7 +36,20 @@ type hostRule struct {
 type hostTable struct {
 	atEnd    map[string]*hostRule // patterns that must end the name
 	anywhere []*hostRule
+	// endFirst[n] holds the first bytes of the atEnd patterns n bytes long:
+	// a suffix whose length and first byte fit no pattern needs no map
+	// probe, which is all but a few of a name's suffixes.
+	endFirst []byteSet
+	// anyByFirst lists, by first byte, the indexes in anywhere of the
+	// patterns starting with it, so a name is scanned once instead of once
+	// per pattern.
+	anyByFirst [256][]uint16
 }
+
+type byteSet [4]uint64
+
+func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 
 var (
 	hostRules     = loadHostRules(hostsTxt, true)
@@ -120,6 +133,18 @@ func loadHostRules(txt string, withApp bool) *hostTable {
 			t.atEnd[p] = r
 		}
 	}
+	for p := range t.atEnd {
+		for len(t.endFirst) <= len(p) {
+			t.endFirst = append(t.endFirst, byteSet{})
+		}
+		t.endFirst[len(p)].add(p[0])
+	}
+	if len(t.anywhere) > 1<<16 {
+		panic("dpi: too many host patterns that match anywhere")
+	}
+	for i, r := range t.anywhere {
+		t.anyByFirst[r.pattern[0]] = append(t.anyByFirst[r.pattern[0]], uint16(i))
+	}
 	return t
 }
 
@@ -143,35 +168,47 @@ func (t *hostTable) match(host string) *hostRule {
 		}
 		return false
 	}
-	// Patterns that may match anywhere, in order of their end position.
+	// Patterns that may match anywhere: every occurrence, ordered by the
+	// pattern's place in the file, then by position; the first eight count.
 	type hit struct {
-		r          *hostRule
+		rule       uint16
 		start, end int
 	}
-	var hits [8]hit
-	nh := 0
-	for _, r := range t.anywhere {
-		for off := 0; off < len(host); {
-			i := strings.Index(host[off:], r.pattern)
-			if i < 0 {
-				break
+	var buf [8]hit
+	hits := buf[:0]
+	for s := 0; s < len(host); s++ {
+		for _, ri := range t.anyByFirst[host[s]] {
+			p := t.anywhere[ri].pattern
+			if len(host)-s < len(p) || host[s:s+len(p)] != p {
+				continue
 			}
-			s := off + i
-			if nh < len(hits) {
-				hits[nh] = hit{r, s, s + len(r.pattern)}
-				nh++
+			// Insert after the hits of this and earlier patterns: those of
+			// one pattern arrive by ascending position already.
+			k := len(hits)
+			for k > 0 && hits[k-1].rule > ri {
+				k--
 			}
-			off = s + 1
+			if k >= len(buf) {
+				continue
+			}
+			if len(hits) < len(buf) {
+				hits = hits[:len(hits)+1]
+			}
+			copy(hits[k+1:], hits[k:len(hits)-1])
+			hits[k] = hit{ri, s, s + len(p)}
+		}
+	}
+	for _, h := range hits {
+		if consider(t.anywhere[h.rule], h.start, h.end) {
+			return best
 		}
 	}
 	// Then the patterns that end the name, shortest suffix first; on equal
 	// levels the first one considered wins.
-	for k := 0; k < nh; k++ {
-		if consider(hits[k].r, hits[k].start, hits[k].end) {
-			return best
-		}
-	}
 	for i := len(host) - 1; i >= 0; i-- {
+		if n := len(host) - i; n >= len(t.endFirst) || !t.endFirst[n].has(host[i]) {
+			continue
+		}
 		if r, ok := t.atEnd[host[i:]]; ok {
 			if consider(r, i, len(host)) {
 				return best
