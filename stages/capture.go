@@ -86,6 +86,10 @@ type frameReader interface {
 	next() (Frame, error)
 	// corrupt returns err as damage at the packet next would return.
 	corrupt(err error) error
+	// hold keeps the pages of the records next returns from now on mapped
+	// until hold is called again (see recordBuffer.keep): a batch of frames
+	// stays valid as a whole.
+	hold()
 }
 
 // captureSource reads one capture.
@@ -222,6 +226,68 @@ func (s *captureSource) nextMapped() (frame Frame, err error) {
 }
 
 var errFileShrank = errors.New("the file became shorter while it was read")
+
+// nextBatch implements frameBatcher. A mapped capture fills dst under one
+// fault guard; a read one yields a frame at a time, since its buffer is
+// reused by the next read.
+func (s *captureSource) nextBatch(dst []Frame) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.mapped == nil {
+		frame, err := s.Next()
+		if err != nil {
+			return 0, err
+		}
+		dst[0] = frame
+		return 1, nil
+	}
+	if n := s.nextMappedBatch(dst); n > 0 {
+		return n, nil
+	}
+	return 0, s.err
+}
+
+// nextMappedBatch is nextMapped for many frames: the guard's cost (two
+// SetPanicOnFault calls, a deferred recover) is paid once per batch. It
+// stops at the first error, which it leaves in s.err.
+func (s *captureSource) nextMappedBatch(dst []Frame) (n int) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if !inMapping(r, s.mapped) {
+				panic(r)
+			}
+			s.err = s.frames.corrupt(errFileShrank)
+		}
+	}()
+	s.frames.hold()
+	batcher, _ := s.frames.(frameBatcher)
+	for n < len(dst) {
+		k := 1
+		if batcher != nil {
+			var err error
+			if k, err = batcher.nextBatch(dst[n:]); err != nil {
+				s.err = err
+				return n
+			}
+		} else {
+			frame, err := s.frames.next()
+			if err != nil {
+				s.err = err
+				return n
+			}
+			dst[n] = frame
+		}
+		for i := n; i < n+k; i++ {
+			if last := len(dst[i].Data); last > 0 {
+				s.touched ^= dst[i].Data[last-1]
+			}
+		}
+		n += k
+	}
+	return n
+}
 
 // inMapping tells whether a recovered panic is the fault of an access to
 // m's pages (runtime/debug.SetPanicOnFault), not a bug.
@@ -381,29 +447,47 @@ func (m *fileListSource) Next() (Frame, error) {
 		if err == nil {
 			return frame, nil
 		}
-		if err != io.EOF {
-			m.err = err
-			break
-		}
-		if err := m.finishCurrent(); err != nil {
-			m.err = err
-			break
-		}
-		m.index++
-		if m.index == len(m.paths) {
-			m.err = io.EOF
-			break
-		}
-		src, err := openCapture(m.ctx, m.paths[m.index], m.tee(m.index))
-		if err != nil {
-			m.err = err // the file changed since OpenFiles checked it
-			break
-		}
-		m.mu.Lock()
-		m.current = src
-		m.mu.Unlock()
+		m.moveOn(err)
 	}
 	return Frame{}, m.err
+}
+
+// nextBatch implements frameBatcher over the files in turn.
+func (m *fileListSource) nextBatch(dst []Frame) (int, error) {
+	for m.err == nil {
+		n, err := m.current.nextBatch(dst)
+		if n > 0 {
+			return n, nil
+		}
+		m.moveOn(err)
+	}
+	return 0, m.err
+}
+
+// moveOn opens the next file when the current one ended with io.EOF, and
+// otherwise records err as the list's.
+func (m *fileListSource) moveOn(err error) {
+	if err != io.EOF {
+		m.err = err
+		return
+	}
+	if err := m.finishCurrent(); err != nil {
+		m.err = err
+		return
+	}
+	m.index++
+	if m.index == len(m.paths) {
+		m.err = io.EOF
+		return
+	}
+	src, err := openCapture(m.ctx, m.paths[m.index], m.tee(m.index))
+	if err != nil {
+		m.err = err // the file changed since OpenFiles checked it
+		return
+	}
+	m.mu.Lock()
+	m.current = src
+	m.mu.Unlock()
 }
 
 func (m *fileListSource) finishCurrent() error {

@@ -100,6 +100,12 @@ func checkMappedAgrees(t *testing.T, data []byte, open func(recordBuffer) *captu
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("mapped differs from buffered (-buffered +mapped):\n%s", diff)
 	}
+	m := &mapping{data: data}
+	mapped := open(newMappedRecordBuffer(m))
+	mapped.mapped = m // so that nextBatch reads it as a mapped capture does
+	if diff := cmp.Diff(want, describeBatches(mapped, 3)); diff != "" {
+		t.Fatalf("mapped in batches differs from buffered (-buffered +batches):\n%s", diff)
+	}
 }
 
 // FuzzPcapReader mutates classic pcap files. Literal seeds: each magic in

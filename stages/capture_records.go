@@ -46,6 +46,11 @@ type recordBuffer struct {
 	mark    int           // where to call mapped.advance next (bufio: never)
 	pending int           // bytes of the previously returned record, consumed lazily
 	large   []byte        // reused for records larger than the bufio buffer
+	// keep is the start of the oldest record still in use (mapped only):
+	// pages from there on are not given back. A batch of frames holds
+	// every record it returned; one frame at a time, keep is unbounded
+	// and pages go back as soon as they are consumed.
+	keep int
 	// win is what the bufio buffer held at the last refill and off how much
 	// of it was consumed: records are cut from it without a bufio call each
 	// (two Peeks and a Discard per record had been a tenth of a run).
@@ -60,8 +65,11 @@ func newRecordBuffer(br *bufio.Reader) recordBuffer {
 
 // newMappedRecordBuffer cuts records from a mapped file.
 func newMappedRecordBuffer(m *mapping) recordBuffer {
-	return recordBuffer{mapped: m, win: m.data}
+	return recordBuffer{mapped: m, win: m.data, keep: math.MaxInt}
 }
+
+// hold keeps the records returned from now on mapped until the next hold.
+func (b *recordBuffer) hold() { b.keep = b.off + b.pending }
 
 // release consumes the record returned by the previous call.
 func (b *recordBuffer) release() {
@@ -161,11 +169,11 @@ func (b *recordBuffer) skip(n int) error {
 // window on, and reports the end of the file like a short read.
 func (b *recordBuffer) peekMapped(n int) ([]byte, error) {
 	if b.off >= b.mark {
-		b.mark = b.mapped.advance(b.off)
+		b.mark = b.mapped.advance(b.off, min(b.off, b.keep))
 	}
 	if rest := len(b.win) - b.off; rest < n {
 		if rest == 0 {
-			b.mapped.advance(b.off) // give the last pages back
+			b.mapped.advance(b.off, min(b.off, b.keep)) // give the last pages back
 		}
 		return b.win[b.off:], shortRead(rest, io.EOF)
 	}

@@ -198,7 +198,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		Emit:            emit,
 		Owns:            j.Part.owns(),
 	})
-	stopped, err := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
+	stopped, err := j.readFrames(ctx, &res, func(fr *Frame) (bool, bool) {
 		if fr.Tick {
 			m.Tick(fr.TimeMs)
 			if sinkErr == nil {
@@ -247,14 +247,21 @@ func (j *Job) sinkTick() error {
 // readFrames hands every frame that passes the filter to process until the
 // source ends or process asks to stop (stopped reports that). A damaged
 // capture ends the input with a warning, or with Strict an error; ctx is
-// checked every few thousand frames.
-func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame) (metered, stop bool)) (stopped bool, err error) {
+// checked every few thousand frames. The frame process sees is valid only
+// during the call.
+func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr *Frame) (metered, stop bool)) (stopped bool, err error) {
 	links := linkCheck{opt: j.Streamer.decodeOptions()}
-	for n := 0; ; n++ {
-		if n&0xFFF == 0 && ctx.Err() != nil {
-			return false, ctx.Err()
+	src := batchesOf(j.Source)
+	batch := make([]Frame, frameBatchSize)
+	sinceCheck := ctxCheckEvery
+	for {
+		if sinceCheck >= ctxCheckEvery {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			sinceCheck = 0
 		}
-		fr, err := j.Source.Next()
+		n, err := src.nextBatch(batch)
 		if err == io.EOF {
 			return false, nil
 		}
@@ -268,39 +275,47 @@ func (j *Job) readFrames(ctx context.Context, res *Result, process func(fr Frame
 			}
 			return false, fmt.Errorf("reading capture: %w", err)
 		}
-		if fr.Tick {
-			if ctx.Err() != nil { // a quiet link reads few frames
-				return false, ctx.Err()
+		sinceCheck += n
+		for i := range batch[:n] {
+			fr := &batch[i]
+			if fr.Tick {
+				if ctx.Err() != nil { // a quiet link reads few frames
+					return false, ctx.Err()
+				}
+				if _, stop := process(fr); stop {
+					return true, nil
+				}
+				continue
 			}
-			if _, stop := process(fr); stop {
+			res.Frames++
+			if fr.LinkType != links.last || fr.File != links.file {
+				if err := links.check(fr); err != nil {
+					if j.Strict {
+						return false, err
+					}
+					if j.OnWarning != nil {
+						j.OnWarning(err)
+					}
+				}
+			}
+			if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data, fr.WireLen) {
+				res.Filtered++
+				continue
+			}
+			metered, stop := process(fr)
+			if !metered {
+				res.Ignored++
+			}
+			if stop {
 				return true, nil
 			}
-			continue
-		}
-		res.Frames++
-		if fr.LinkType != links.last || fr.File != links.file {
-			if err := links.check(fr); err != nil {
-				if j.Strict {
-					return false, err
-				}
-				if j.OnWarning != nil {
-					j.OnWarning(err)
-				}
-			}
-		}
-		if j.Filter != nil && !j.Filter.Match(fr.LinkType, fr.Data, fr.WireLen) {
-			res.Filtered++
-			continue
-		}
-		metered, stop := process(fr)
-		if !metered {
-			res.Ignored++
-		}
-		if stop {
-			return true, nil
 		}
 	}
 }
+
+// ctxCheckEvery is how many frames pass between two looks at the job's
+// context: ctx.Err takes a lock.
+const ctxCheckEvery = 4096
 
 // linkCheck finds frames of link types the meter does not decode. The
 // job compares each frame's link type and file with the last ones seen, so
@@ -316,7 +331,7 @@ type linkCheck struct {
 // new interface of an odd link type for every packet.
 const maxLinkWarnings = 16
 
-func (c *linkCheck) check(fr Frame) error {
+func (c *linkCheck) check(fr *Frame) error {
 	c.last, c.file = fr.LinkType, fr.File
 	if meter.Decodes(fr.LinkType, c.opt) {
 		return nil

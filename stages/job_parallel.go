@@ -181,7 +181,7 @@ func (j *Job) runParallel(ctx context.Context, n int) (Result, error) {
 		}
 	})
 
-	stopped, runErr := j.readFrames(ctx, &res, func(fr Frame) (bool, bool) {
+	stopped, runErr := j.readFrames(ctx, &res, func(fr *Frame) (bool, bool) {
 		if fr.Tick {
 			// Flows the tick expires must reach the sink now, not when a
 			// batch fills up.

@@ -51,11 +51,12 @@ func mapInput(f *os.File) (*mapping, error) {
 }
 
 // advance is called when the reader reaches off, every byte before which
-// has been consumed, and returns the offset at which to call it next.
-func (m *mapping) advance(off int) int {
+// has been consumed, and returns the offset at which to call it next. Pages
+// from keep (≤ off) on still hold records in use and stay.
+func (m *mapping) advance(off, keep int) int {
 	end := min(off+mapChunk, len(m.data))
 	if m.mapped {
-		if page := off &^ (pageSize - 1); page > m.released {
+		if page := keep &^ (pageSize - 1); page > m.released {
 			releasePages(m.data[m.released:page])
 			m.released = page
 		}

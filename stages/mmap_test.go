@@ -29,6 +29,24 @@ func describeFrames(src Source) []string {
 	}
 }
 
+// describeBatches is describeFrames through nextBatch, size frames at a
+// time: every frame of a batch is described only once the batch is whole,
+// so its bytes must have stayed valid that long.
+func describeBatches(src Source, size int) []string {
+	var out []string
+	batches := batchesOf(src)
+	dst := make([]Frame, size)
+	for {
+		n, err := batches.nextBatch(dst)
+		if n == 0 {
+			return append(out, "end: "+err.Error())
+		}
+		for _, fr := range dst[:n] {
+			out = append(out, fmt.Sprintf("%d %d %d %d %s %x", fr.TimeNs, fr.TimeMs, fr.WireLen, fr.LinkType, fr.File, sha256.Sum256(fr.Data)))
+		}
+	}
+}
+
 // mapEverything makes every file worth mapping for the length of a test.
 func mapEverything(t *testing.T) {
 	old := minMappedSize
@@ -67,6 +85,17 @@ func describeMapped(t *testing.T, path string) []string {
 	return describeFrames(src)
 }
 
+// describeMappedBatches is describeMapped through nextBatch.
+func describeMappedBatches(t *testing.T, path string, size int) []string {
+	t.Helper()
+	src, err := Open(path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer src.Close()
+	return describeBatches(src, size)
+}
+
 // TestMappedCaptureReadsLikeBuffered reads every corpus capture, whole and
 // cut short at several places, both from its mapping and through the read
 // buffer: the frames, their bytes and the final error (damage included) must
@@ -83,8 +112,12 @@ func TestMappedCaptureReadsLikeBuffered(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	for i, path := range paths {
-		if diff := cmp.Diff(describeBuffered(t, path), describeMapped(t, path)); diff != "" {
+		buffered := describeBuffered(t, path)
+		if diff := cmp.Diff(buffered, describeMapped(t, path)); diff != "" {
 			t.Fatalf("%s: mapped differs from buffered (-buffered +mapped):\n%s", path, diff)
+		}
+		if diff := cmp.Diff(buffered, describeMappedBatches(t, path, 5)); diff != "" {
+			t.Fatalf("%s: mapped in batches differs from buffered (-buffered +mapped):\n%s", path, diff)
 		}
 		if i%10 != 0 {
 			continue // the cuts: every tenth capture
@@ -104,6 +137,9 @@ func TestMappedCaptureReadsLikeBuffered(t *testing.T) {
 			want := describeBuffered(t, short)
 			if diff := cmp.Diff(want, describeMapped(t, short)); diff != "" {
 				t.Fatalf("%s cut at %d: mapped differs (-buffered +mapped):\n%s", path, cut, diff)
+			}
+			if diff := cmp.Diff(want, describeMappedBatches(t, short, 128)); diff != "" {
+				t.Fatalf("%s cut at %d: mapped in batches differs (-buffered +mapped):\n%s", path, cut, diff)
 			}
 		}
 	}
@@ -170,33 +206,56 @@ func TestMappedFileShrinks(t *testing.T) {
 		t.Skip("captures are mapped on Linux only")
 	}
 	mapEverything(t)
-	path := bigCapture(t, 3*mapChunk/1000)
-	src, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	for range 10 {
-		if _, err := src.Next(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Truncate(path, 0); err != nil {
-		t.Fatal(err)
-	}
-	var n int
-	for n = 10; ; n++ {
-		_, err = src.Next()
-		if err != nil {
-			break
-		}
-	}
-	var ce *CorruptError
-	if !errors.As(err, &ce) || !errors.Is(err, errFileShrank) || ce.Packet != n+1 {
-		t.Fatalf("after %d frames: %v, want damage at packet %d saying the file shrank", n, err, n+1)
-	}
-	if _, again := src.Next(); again != err {
-		t.Fatalf("Next after the fault returned %v, want %v again", again, err)
+	// Both ways of reading a mapped capture: a frame at a time, and in
+	// batches of 64 (the fault then comes inside a batch).
+	for _, readers := range []struct {
+		name string
+		next func(Source) (int, error)
+	}{
+		{"Next", func(src Source) (int, error) {
+			if _, err := src.Next(); err != nil {
+				return 0, err
+			}
+			return 1, nil
+		}},
+		{"nextBatch", func(src Source) (int, error) {
+			return batchesOf(src).nextBatch(make([]Frame, 64))
+		}},
+	} {
+		t.Run(readers.name, func(t *testing.T) {
+			path := bigCapture(t, 3*mapChunk/1000)
+			src, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			var n int
+			for n < 10 {
+				k, err := readers.next(src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n += k
+			}
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+			for {
+				k, err2 := readers.next(src)
+				if err2 != nil {
+					err = err2
+					break
+				}
+				n += k
+			}
+			var ce *CorruptError
+			if !errors.As(err, &ce) || !errors.Is(err, errFileShrank) || ce.Packet != n+1 {
+				t.Fatalf("after %d frames: %v, want damage at packet %d saying the file shrank", n, err, n+1)
+			}
+			if _, again := readers.next(src); again != err {
+				t.Fatalf("reading after the fault returned %v, want %v again", again, err)
+			}
+		})
 	}
 }
 

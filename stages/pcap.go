@@ -43,6 +43,7 @@ type pcapReader struct {
 	name      string
 	records   recordBuffer
 	order     binary.ByteOrder
+	bigEndian bool // order is binary.BigEndian: u32 without an interface call
 	nanos     bool // nanosecond timestamps
 	headerLen int  // record header length
 	swapped   lengthsSwapped
@@ -80,7 +81,7 @@ func newPcapReader(name string, records recordBuffer) (*pcapReader, error) {
 	if !ok {
 		return r, r.corrupt(errors.New("file header: not a pcap magic number"))
 	}
-	r.order = order
+	r.order, r.bigEndian = order, order == binary.BigEndian
 	switch order.Uint32(hdr) {
 	case pcapMagicNano:
 		r.nanos = true
@@ -115,13 +116,7 @@ func (r *pcapReader) next() (Frame, error) {
 	if err != nil {
 		return Frame{}, r.corrupt(fmt.Errorf("record header: %w", err))
 	}
-	sec := r.order.Uint32(hdr)
-	frac := r.order.Uint32(hdr[4:])
-	caplen := r.order.Uint32(hdr[8:])
-	wirelen := r.order.Uint32(hdr[12:])
-	if r.swapped == lengthsReversed || r.swapped == lengthsMaybeReversed && caplen > wirelen {
-		caplen, wirelen = wirelen, caplen
-	}
+	sec, frac, caplen, wirelen := r.recordHeader(hdr)
 	if caplen > r.maxCap {
 		return Frame{}, r.corrupt(fmt.Errorf("record header: captured length %d exceeds the limit %d", caplen, r.maxCap))
 	}
@@ -141,6 +136,61 @@ func (r *pcapReader) next() (Frame, error) {
 	}, nil
 }
 
+// recordHeader reads a record header's four fields, the lengths put in
+// their order.
+func (r *pcapReader) recordHeader(hdr []byte) (sec, frac, caplen, wirelen uint32) {
+	_ = hdr[15]
+	if r.bigEndian {
+		sec, frac = binary.BigEndian.Uint32(hdr), binary.BigEndian.Uint32(hdr[4:])
+		caplen, wirelen = binary.BigEndian.Uint32(hdr[8:]), binary.BigEndian.Uint32(hdr[12:])
+	} else {
+		sec, frac = binary.LittleEndian.Uint32(hdr), binary.LittleEndian.Uint32(hdr[4:])
+		caplen, wirelen = binary.LittleEndian.Uint32(hdr[8:]), binary.LittleEndian.Uint32(hdr[12:])
+	}
+	if r.swapped == lengthsReversed || r.swapped == lengthsMaybeReversed && caplen > wirelen {
+		caplen, wirelen = wirelen, caplen
+	}
+	return sec, frac, caplen, wirelen
+}
+
+// nextBatch is next for many frames at once, written into dst: records that
+// lie whole in the buffer's window are cut in a loop of their own, and the
+// rest (the window's edge, damage, the end) go through next. It returns at
+// least one frame, or 0 and next's error.
+func (r *pcapReader) nextBatch(dst []Frame) (int, error) {
+	b := &r.records
+	hl := r.headerLen
+	n := 0
+	for n < len(dst) {
+		b.release()
+		off := b.off
+		if off+hl > len(b.win) || off >= b.mark {
+			break
+		}
+		sec, frac, caplen, wirelen := r.recordHeader(b.win[off : off+hl])
+		end := off + hl + int(caplen)
+		if caplen > r.maxCap || end > len(b.win) {
+			break
+		}
+		b.pending = end - off
+		fr := &dst[n]
+		fr.TimeNs, fr.TimeMs = r.recordTime(sec, frac)
+		fr.Data = b.win[off+hl : end : end]
+		fr.WireLen, fr.LinkType, fr.File, fr.Tick = wirelen, r.linkType, r.name, false
+		r.packets++
+		n++
+	}
+	if n > 0 {
+		return n, nil
+	}
+	frame, err := r.next()
+	if err != nil {
+		return 0, err
+	}
+	dst[0] = frame
+	return 1, nil
+}
+
 // recordTime turns a record's ts_sec and ts_usec (or ts_nsec) fields into
 // TimeNs and NFStream's TimeMs. libpcap stores both fields in an int32 and
 // byte-swaps a foreign-order file into a uint32: on the little-endian hosts
@@ -151,7 +201,7 @@ func (r *pcapReader) next() (Frame, error) {
 // truncating toward zero.
 func (r *pcapReader) recordTime(sec, frac uint32) (timeNs int64, timeMs uint64) {
 	s, f := int64(sec), int64(frac)
-	if r.order == binary.LittleEndian {
+	if !r.bigEndian {
 		s, f = int64(int32(sec)), int64(int32(frac))
 	}
 	fracNs, fracMs := f*1e3, f/1e3
@@ -160,6 +210,8 @@ func (r *pcapReader) recordTime(sec, frac uint32) (timeNs int64, timeMs uint64) 
 	}
 	return s*1e9 + fracNs, uint64(s)*1e3 + uint64(fracMs)
 }
+
+func (r *pcapReader) hold() { r.records.hold() }
 
 func (r *pcapReader) corrupt(err error) error {
 	return &CorruptError{File: r.name, Packet: r.packets + 1, Err: err}

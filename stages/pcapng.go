@@ -347,6 +347,8 @@ func (r *pcapngReader) readPacket(blockType uint32, blockLen int) (Frame, error)
 	return frame, nil
 }
 
+func (r *pcapngReader) hold() { r.records.hold() }
+
 func (r *pcapngReader) corrupt(err error) error {
 	return &CorruptError{File: r.name, Packet: r.packets + 1, Err: err}
 }

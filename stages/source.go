@@ -100,3 +100,36 @@ func (f Frame) TimeUs() uint64 {
 	}
 	return f.TimeMs * 1000
 }
+
+// frameBatchSize is how many frames readFrames asks a source for at once.
+const frameBatchSize = 128
+
+// frameBatcher is a Source that hands out many frames per call, so that
+// the per-frame costs of Next (an interface call, a frame copied out, a
+// mapped reader's fault guard) are paid once per batch. nextBatch fills
+// the start of dst and returns how many frames it wrote, at least one, or
+// 0 and the error that ends the source (io.EOF at its end); the frames'
+// Data are valid until the next call.
+type frameBatcher interface {
+	nextBatch(dst []Frame) (int, error)
+}
+
+// batchesOf returns src as a frameBatcher: itself when it is one, else one
+// frame per batch through Next.
+func batchesOf(src Source) frameBatcher {
+	if b, ok := src.(frameBatcher); ok {
+		return b
+	}
+	return oneFrameBatches{src}
+}
+
+type oneFrameBatches struct{ Source }
+
+func (s oneFrameBatches) nextBatch(dst []Frame) (int, error) {
+	frame, err := s.Next()
+	if err != nil {
+		return 0, err
+	}
+	dst[0] = frame
+	return 1, nil
+}
