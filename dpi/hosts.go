@@ -36,14 +36,17 @@ type hostRule struct {
 type hostTable struct {
 	atEnd    map[string]*hostRule // patterns that must end the name
 	anywhere []*hostRule
-	// endFirst[n] holds the first bytes of the atEnd patterns n bytes long:
-	// a suffix whose length and first byte fit no pattern needs no map
-	// probe, which is all but a few of a name's suffixes.
-	endFirst []byteSet
+	// endFirst[n] and endSecond[n] hold the first and second bytes of the
+	// atEnd patterns n bytes long: a suffix whose length and first two
+	// bytes fit no pattern needs no map probe, which is all but a few of a
+	// name's suffixes.
+	endFirst, endSecond []byteSet
 	// anyByFirst lists, by first byte, the indexes in anywhere of the
 	// patterns starting with it, so a name is scanned once instead of once
-	// per pattern.
+	// per pattern; anySecond[c] holds the second bytes of those starting
+	// with c, to pass over most positions without looking at the list.
 	anyByFirst [256][]uint16
+	anySecond  [256]byteSet
 }
 
 type byteSet [4]uint64
@@ -136,14 +139,24 @@ func loadHostRules(txt string, withApp bool) *hostTable {
 	for p := range t.atEnd {
 		for len(t.endFirst) <= len(p) {
 			t.endFirst = append(t.endFirst, byteSet{})
+			t.endSecond = append(t.endSecond, byteSet{})
 		}
 		t.endFirst[len(p)].add(p[0])
+		if len(p) > 1 {
+			t.endSecond[len(p)].add(p[1])
+		}
 	}
 	if len(t.anywhere) > 1<<16 {
 		panic("dpi: too many host patterns that match anywhere")
 	}
 	for i, r := range t.anywhere {
-		t.anyByFirst[r.pattern[0]] = append(t.anyByFirst[r.pattern[0]], uint16(i))
+		p := r.pattern
+		t.anyByFirst[p[0]] = append(t.anyByFirst[p[0]], uint16(i))
+		if len(p) > 1 {
+			t.anySecond[p[0]].add(p[1])
+		} else { // any byte may follow a one-byte pattern
+			t.anySecond[p[0]] = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		}
 	}
 	return t
 }
@@ -177,7 +190,11 @@ func (t *hostTable) match(host string) *hostRule {
 	var buf [8]hit
 	hits := buf[:0]
 	for s := 0; s < len(host); s++ {
-		for _, ri := range t.anyByFirst[host[s]] {
+		c := host[s]
+		if len(t.anyByFirst[c]) == 0 || s+1 < len(host) && !t.anySecond[c].has(host[s+1]) {
+			continue
+		}
+		for _, ri := range t.anyByFirst[c] {
 			p := t.anywhere[ri].pattern
 			if len(host)-s < len(p) || host[s:s+len(p)] != p {
 				continue
@@ -206,7 +223,7 @@ func (t *hostTable) match(host string) *hostRule {
 	// Then the patterns that end the name, shortest suffix first; on equal
 	// levels the first one considered wins.
 	for i := len(host) - 1; i >= 0; i-- {
-		if n := len(host) - i; n >= len(t.endFirst) || !t.endFirst[n].has(host[i]) {
+		if n := len(host) - i; n >= len(t.endFirst) || !t.endFirst[n].has(host[i]) || n > 1 && !t.endSecond[n].has(host[i+1]) {
 			continue
 		}
 		if r, ok := t.atEnd[host[i:]]; ok {
