@@ -166,17 +166,14 @@ func parseHTTPLines(pl []byte, l *httpLines) {
 			l.numHeaders++
 		}
 	}
-	for a := 0; a+1 < len(pl) && l.parsed < 64; a++ {
-		if pl[a] == '\r' && pl[a+1] == '\n' {
-			one(pl[start:a])
-			if l.parsed >= 63 {
-				l.finish()
-				return
-			}
-			l.parsed++
-			start = a + 2
-			a++
+	for a := nextCRLF(pl, 0); a >= 0 && l.parsed < 64; a = nextCRLF(pl, start) {
+		one(pl[start:a])
+		if l.parsed >= 63 {
+			l.finish()
+			return
 		}
+		l.parsed++
+		start = a + 2
 	}
 	if l.parsed >= 1 {
 		one(pl[start:])

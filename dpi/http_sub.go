@@ -77,19 +77,16 @@ func forEachLine(pl []byte, fn func(line []byte) bool) {
 		return
 	}
 	start, n := 0, 0
-	for a := 0; a+1 < len(pl); a++ {
-		if pl[a] == '\r' && pl[a+1] == '\n' {
-			line := pl[start:a]
-			if len(line) == 0 || !fn(line) {
-				return
-			}
-			n++
-			if n >= 64 {
-				return
-			}
-			start = a + 2
-			a++
+	for a := nextCRLF(pl, 0); a >= 0; a = nextCRLF(pl, start) {
+		line := pl[start:a]
+		if len(line) == 0 || !fn(line) {
+			return
 		}
+		n++
+		if n >= 64 {
+			return
+		}
+		start = a + 2
 	}
 	if n >= 1 && start < len(pl) {
 		fn(pl[start:])

@@ -62,22 +62,37 @@ func textHeader(b []byte, prefix string, minLen int) ([]byte, bool) {
 			val, found = v, true
 		}
 	}
-	for i := 0; i+1 < len(b) && line < maxTextLines; i++ {
-		if b[i] != '\r' || b[i+1] != '\n' {
-			continue
-		}
+	for i := nextCRLF(b, 0); i >= 0; i = nextCRLF(b, start) {
 		check(b[start:i])
 		if line >= maxTextLines-1 {
 			return val, found
 		}
 		line++
 		start = i + 2
-		i++
 	}
 	if line >= 1 {
 		check(b[start:])
 	}
 	return val, found
+}
+
+// nextCRLF returns the index of the first CRLF in b at or after from, or
+// -1. It looks for the CRs with IndexByte, at memchr speed, rather than
+// testing every byte: most payloads the text dissectors are offered are
+// binary, or long lines.
+func nextCRLF(b []byte, from int) int {
+	for from+1 < len(b) {
+		j := bytes.IndexByte(b[from:len(b)-1], '\r') // a last CR has no LF after it
+		if j < 0 {
+			return -1
+		}
+		from += j
+		if b[from+1] == '\n' {
+			return from
+		}
+		from++
+	}
+	return -1
 }
 
 // equalFoldASCII compares b with s ignoring ASCII case.
