@@ -60,7 +60,6 @@ type Flow struct {
 
 	// creation order bookkeeping for the idle scan
 	prev, next *Flow
-	hnext      *Flow // the next flow of the same hash in the table
 }
 
 // Foreign reports that the meter does not own f (Config.Owns): only the

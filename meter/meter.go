@@ -385,7 +385,7 @@ func (m *Meter) Flush() {
 	// themselves; the table is emptied in one go at the end.
 	for f := m.head; f != nil; {
 		next := f.next
-		f.prev, f.next, f.hnext = nil, nil, nil
+		f.prev, f.next = nil, nil
 		m.expire(f)
 		f = next
 	}

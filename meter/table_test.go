@@ -2,6 +2,7 @@ package meter
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 	"unsafe"
@@ -45,17 +46,29 @@ func chainKeys(n int) ([]Key, []*Flow) {
 	return keys, flows
 }
 
-// Every flow under one hash (the worst collision): lookups walk the chain
-// and deletes at its head, middle and end leave exactly the others.
+// occupied counts the table's used slots.
+func occupied(t *table) int {
+	n := 0
+	for _, s := range t.slots {
+		if s.flow != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Every flow under one hash (the worst collision), placed where its probe
+// run wraps round the end of the slots: lookups walk the run, and deletes
+// at its head, middle and end leave exactly the others.
 func TestTableCollidingHashes(t *testing.T) {
 	tab := newTable()
 	keys, flows := chainKeys(30)
-	const h = 42
+	h := uint64(len(tab.slots) - 10)
 	for _, f := range flows {
 		tab.putHash(h, f)
 	}
 	gone := map[int]bool{0: true, 29: true, 7: true, 8: true, 15: true}
-	for _, i := range []int{29, 7, 0, 8, 15} { // 29 was put first: the chain's end
+	for _, i := range []int{29, 7, 0, 8, 15} {
 		tab.delHash(h, flows[i])
 	}
 	for i := range keys {
@@ -67,16 +80,57 @@ func TestTableCollidingHashes(t *testing.T) {
 			t.Errorf("key %d: got %p, want %p", i, got, want)
 		}
 	}
-	if tab.n != len(keys)-len(gone) || len(tab.m) != 1 {
-		t.Errorf("n = %d, %d chains; want %d, 1", tab.n, len(tab.m), len(keys)-len(gone))
+	if tab.n != len(keys)-len(gone) || occupied(&tab) != tab.n {
+		t.Errorf("n = %d, %d slots used; want %d", tab.n, occupied(&tab), len(keys)-len(gone))
 	}
 	for i, f := range flows {
 		if !gone[i] {
 			tab.delHash(h, f)
 		}
 	}
-	if tab.n != 0 || len(tab.m) != 0 {
-		t.Errorf("emptied: n = %d, %d chains", tab.n, len(tab.m))
+	if tab.n != 0 || occupied(&tab) != 0 {
+		t.Errorf("emptied: n = %d, %d slots used", tab.n, occupied(&tab))
+	}
+}
+
+// Random puts and deletes under a handful of hashes near the end of the
+// slots (long, overlapping probe runs that wrap) and enough flows to grow
+// the table twice: after every step each key must find exactly what a Go
+// map says, and the slots hold exactly the live flows.
+func TestTableAgainstMap(t *testing.T) {
+	tab := newTable()
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys, flows := chainKeys(5000)
+	hashOf := func(i int) uint64 {
+		if i%2 == 0 {
+			return uint64(tableMinSlots - 1 - i%7) // colliding, near the end
+		}
+		return uint64(i) * 0x9e3779b97f4a7c15
+	}
+	want := map[int]*Flow{}
+	for step := range 20000 {
+		i := rng.IntN(len(keys))
+		if want[i] != nil {
+			tab.delHash(hashOf(i), flows[i])
+			delete(want, i)
+		} else {
+			tab.putHash(hashOf(i), flows[i])
+			want[i] = flows[i]
+		}
+		if step%97 != 0 {
+			continue
+		}
+		for j := range keys {
+			if got := tab.getHash(hashOf(j), &keys[j]); got != want[j] {
+				t.Fatalf("step %d, key %d: got %p, want %p", step, j, got, want[j])
+			}
+		}
+		if tab.n != len(want) || occupied(&tab) != len(want) {
+			t.Fatalf("step %d: n = %d, %d slots used, want %d", step, tab.n, occupied(&tab), len(want))
+		}
+	}
+	if len(tab.slots) < 4*tableMinSlots {
+		t.Errorf("the table never grew twice: %d slots", len(tab.slots))
 	}
 }
 
