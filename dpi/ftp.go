@@ -50,13 +50,24 @@ func (s *ftpFlow) request(b []byte) bool {
 		s.authFound = true
 		return true
 	}
-	for _, c := range ftpCommands {
-		if bytes.HasPrefix(b, []byte(c)) {
-			return true
-		}
+	// Every command is three or four bytes: two set probes instead of a
+	// prefix test per command.
+	if len(b) >= 4 && ftpCommandSet[string(b[:4])] {
+		return true
 	}
-	return false
+	return len(b) >= 3 && ftpCommandSet[string(b[:3])]
 }
+
+var ftpCommandSet = func() map[string]bool {
+	m := make(map[string]bool, len(ftpCommands))
+	for _, c := range ftpCommands {
+		if len(c) != 3 && len(c) != 4 {
+			panic("dpi: FTP command " + c + " is not three or four bytes")
+		}
+		m[c] = true
+	}
+	return m
+}()
 
 func (s *ftpFlow) response(b []byte) bool {
 	switch b[0] {
