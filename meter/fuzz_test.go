@@ -2,7 +2,10 @@ package meter
 
 import (
 	"encoding/binary"
+	"net/netip"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // FuzzDecode feeds arbitrary frames under every supported link type: the
@@ -65,6 +68,44 @@ func FuzzDecodePPI(f *testing.F) {
 		_ = p.Payload()
 		if p.IPVersion != 4 && p.IPVersion != 6 {
 			t.Fatalf("ip version %d", p.IPVersion)
+		}
+	})
+}
+
+// FuzzDecodeEthernetIPv4 holds Decode's Ethernet/IPv4 path to the general
+// decoder: wherever the fast path answers, decodeAny must give the same
+// answer and the same Packet, the IP bytes at the same place.
+func FuzzDecodeEthernetIPv4(f *testing.F) {
+	for _, proto := range []uint8{6, 17, 1, 47, 41} {
+		for _, payload := range []int{0, 1, 20, 300} {
+			f.Add(frame(proto, [4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2}, 1234, 80, payload), true)
+		}
+	}
+	for _, port := range []uint16{2152, 37008, 5247, 53} {
+		f.Add(frame(17, [4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2}, port, 80, 40), true)
+	}
+	frag := frame(6, [4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2}, 1234, 80, 20)
+	frag[14+7] = 1
+	f.Add(frag, false)
+	f.Fuzz(func(t *testing.T, data []byte, tunnels bool) {
+		opt := DecodeOptions{Tunnels: tunnels}
+		var fast, general Packet
+		ok, done := decodeEthernetIPv4(data, uint32(len(data))+3, opt, &fast)
+		if !done {
+			return
+		}
+		if want := decodeAny(LinkEthernet, data, uint32(len(data))+3, opt, &general); ok != want {
+			t.Fatalf("fast path says %v, decodeAny %v", ok, want)
+		}
+		if !ok {
+			return
+		}
+		if len(fast.IPPacket) != len(general.IPPacket) || len(fast.IPPacket) > 0 && &fast.IPPacket[0] != &general.IPPacket[0] {
+			t.Fatalf("IP packet: %d bytes against %d, or at another place", len(fast.IPPacket), len(general.IPPacket))
+		}
+		fast.IPPacket, general.IPPacket = nil, nil
+		if diff := cmp.Diff(general, fast, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+			t.Fatalf("fast path differs from decodeAny (-decodeAny +fast):\n%s", diff)
 		}
 	})
 }
