@@ -1,6 +1,7 @@
 package dpi
 
 import (
+	"math/bits"
 	"net/netip"
 	"strings"
 	"sync"
@@ -247,35 +248,49 @@ func (f *Flow) runDissectors(p *Packet) {
 			}
 		}
 	}
-	for _, i := range candidateList(tr, hasPayload) {
-		if i == first {
-			continue
-		}
-		call(i)
-		if f.Detected() {
-			return
+	// The candidates in registry order, as a bit set: each step takes the
+	// lowest candidate above the last one not excluded at that moment (a
+	// dissector may exclude others), so most of the ~140 dissectors a
+	// packet would pass over as excluded cost nothing.
+	mask := candidateMask(tr, hasPayload)
+	for w := range mask {
+		for low := uint(0); low < 64; {
+			m := (mask[w] &^ st.excl[w]) >> low << low
+			if m == 0 {
+				break
+			}
+			b := uint(bits.TrailingZeros64(m))
+			low = b + 1
+			i := w<<6 | int(b)
+			if i == first {
+				continue
+			}
+			call(i)
+			if f.Detected() {
+				return
+			}
 		}
 	}
 }
 
 var (
 	candidatesOnce sync.Once
-	candidates     [3][2][]int // by transport (TCP, UDP, other), by payload
+	candidates     [3][2][4]uint64 // by transport (TCP, UDP, other), by payload: registry indexes
 )
 
-// candidateList returns, in calling order, the registry indexes of the
-// dissectors that may see a packet of transport tr with or without payload
-// (the filter call applies), computed once after every init registered.
-func candidateList(tr Transport, payload bool) []int {
+// candidateMask returns the set of registry indexes of the dissectors that
+// may see a packet of transport tr with or without payload (the filter
+// call applies), computed once after every init registered.
+func candidateMask(tr Transport, payload bool) *[4]uint64 {
 	candidatesOnce.Do(func() {
 		for t, trans := range [3]Transport{TCP, UDP, Other} {
 			for i, e := range registry {
 				if e.spec.Transport&trans == 0 {
 					continue
 				}
-				candidates[t][1] = append(candidates[t][1], i)
+				candidates[t][1][i>>6] |= 1 << (uint(i) & 63)
 				if e.spec.NoPayload {
-					candidates[t][0] = append(candidates[t][0], i)
+					candidates[t][0][i>>6] |= 1 << (uint(i) & 63)
 				}
 			}
 		}
@@ -288,9 +303,9 @@ func candidateList(tr Transport, payload bool) []int {
 		t = 1
 	}
 	if payload {
-		return candidates[t][1]
+		return &candidates[t][1]
 	}
-	return candidates[t][0]
+	return &candidates[t][0]
 }
 
 // GiveUp applies nDPI's end-of-detection guess when nothing was detected:
