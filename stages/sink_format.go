@@ -92,6 +92,19 @@ func appendPythonIntList(b []byte, l []int64) []byte {
 // RFC 4180 reads back the same with pandas, DuckDB, Polars and Spark and, for
 // every string without a quote, gives the same values as NFStream's files.
 func appendCSVString(b []byte, s string) []byte {
+	// Most strings (addresses, names) are plain ASCII without a special
+	// byte: one pass over them decides, instead of a UTF-8 check and a
+	// quote scan each.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c == ',' || c == '"' || c == '\r' || c == '\n' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(b, s...)
+	}
 	s = validUTF8(s)
 	if !csvNeedsQuotes(s) {
 		return append(b, s...)

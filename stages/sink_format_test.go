@@ -122,6 +122,7 @@ func TestAppendCSVString(t *testing.T) {
 		{"utf-8", "café", "café"},
 		{"invalid utf-8 replaced per byte", "a\xff\xfeb", "a\ufffd\ufffdb"},
 		{"truncated sequence", "caf\xc3", "caf\ufffd"},
+		{"invalid utf-8 and a comma", "a,\xff", "\"a,\ufffd\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
