@@ -86,6 +86,9 @@ func appendCSVValue(b []byte, kind features.Kind, v *features.Value) []byte {
 	}
 	switch kind {
 	case features.Int:
+		if uint64(v.Int) < 10 { // most counters of most flows
+			return append(b, byte('0'+v.Int))
+		}
 		return strconv.AppendInt(b, v.Int, 10)
 	case features.Float:
 		return AppendPythonFloat(b, v.Float)

@@ -201,3 +201,21 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCSVPlain holds the word-at-a-time test to a byte loop.
+func FuzzCSVPlain(f *testing.F) {
+	for _, s := range []string{"", "192.168.43.18", "TLS.Facebook", "a,b", "0123456,", "01234567\"", "caf\xc3\xa9 au lait", "\r\n", "abcdefgh\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c >= 0x80 || c == ',' || c == '"' || c == '\r' || c == '\n' {
+				want = false
+			}
+		}
+		if got := csvPlain(s); got != want {
+			t.Fatalf("csvPlain(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
