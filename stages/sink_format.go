@@ -123,7 +123,7 @@ func csvPlain(s string) bool {
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if w&highs|hasZero(w^(ones*',')) | hasZero(w^(ones*'"')) | hasZero(w^(ones*'\r')) | hasZero(w^(ones*'\n')) != 0 {
+		if w&highs|hasZero(w^(ones*','))|hasZero(w^(ones*'"'))|hasZero(w^(ones*'\r'))|hasZero(w^(ones*'\n')) != 0 {
 			return false
 		}
 	}
