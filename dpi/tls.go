@@ -1,6 +1,7 @@
 package dpi
 
 import (
+	"bytes"
 	"crypto/md5"
 	_ "embed"
 	"encoding/hex"
@@ -622,7 +623,27 @@ func certElements(st *State, t *tlsFlow, m []byte, start, certLen int) {
 	if end > len(m)-2 {
 		end = len(m) - 2
 	}
+	// Only a 0x55 or the validity's 30 1e 17 can start a pattern: jump
+	// between them (the next of each, searched again once passed) instead
+	// of testing each byte of the keys and signatures in between.
+	next55, nextValidity := -1, -1
 	for i := start; i < end; i++ {
+		if next55 < i {
+			next55 = end
+			if j := bytes.IndexByte(m[i:end], 0x55); j >= 0 {
+				next55 = i + j
+			}
+		}
+		if nextValidity < i {
+			// A pattern starting before end may run two bytes past it.
+			nextValidity = end
+			if j := bytes.Index(m[i:end+2], []byte{0x30, 0x1e, 0x17}); j >= 0 && i+j < end {
+				nextValidity = i + j
+			}
+		}
+		if i = min(next55, nextValidity); i >= end {
+			break
+		}
 		if m[i] == 0x55 && m[i+1] == 0x04 {
 			var label string
 			switch m[i+2] {
