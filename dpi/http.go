@@ -198,8 +198,28 @@ var countedHeaders = [...]string{"X-Forwarded-For:", "Authorization: ", "Accept:
 	"Date: ", "Vary: ", "ETag: ", "Pragma: ", "Expires: ", "Set-Cookie: ", "Keep-Alive: ", "Connection: ",
 	"Last-Modified: ", "Accept-Ranges: ", "Accept-Language: ", "Accept-Encoding: ", "Upgrade-Insecure-Requests: "}
 
-func isCountedHeader(line []byte) bool {
+// countedByFirst lists countedHeaders by their first letter in lower case,
+// so a line is compared only with the few headers it can start.
+var countedByFirst = func() (t [256][]string) {
 	for _, h := range countedHeaders {
+		c := lowerByte(h[0])
+		t[c] = append(t[c], h)
+	}
+	return t
+}()
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+func isCountedHeader(line []byte) bool {
+	if len(line) == 0 {
+		return false
+	}
+	for _, h := range countedByFirst[lowerByte(line[0])] {
 		if len(line) > len(h) && hasPrefixFold(line, h) {
 			return true
 		}
