@@ -2,6 +2,7 @@ package dpi
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -63,8 +64,11 @@ type entry struct {
 }
 
 var (
-	registry   []entry
-	byProto    = map[ProtoID]int{}
+	registry []entry
+	// byProto maps a ProtoID to the registry index of its dissector, -1
+	// for none: a slice, not a map, as the packet path asks for each flow's
+	// port guess.
+	byProto    []int16
 	nextID     DissectorID
 	registered = map[string]bool{}
 )
@@ -81,21 +85,31 @@ func register(s Spec) DissectorID {
 	}
 	registered[name] = true
 	nextID++
-	registry = append(registry, entry{spec: s, id: nextID})
-	sort.SliceStable(registry, func(i, j int) bool {
-		a, b := registry[i].spec, registry[j].spec
-		if a.Order != b.Order {
-			return a.Order < b.Order
+	// The registry stays sorted by order, then name; names are unique, so
+	// inserting at the one place that keeps it sorted equals re-sorting.
+	at := sort.Search(len(registry), func(i int) bool {
+		e := registry[i].spec
+		if e.Order != s.Order {
+			return e.Order > s.Order
 		}
-		return a.Dissector.Name() < b.Dissector.Name()
+		return e.Dissector.Name() > name
 	})
-	clear(byProto)
+	registry = slices.Insert(registry, at, entry{spec: s, id: nextID})
+	set := func(p ProtoID, i int) {
+		for len(byProto) <= int(p) {
+			byProto = append(byProto, -1)
+		}
+		byProto[p] = int16(i)
+	}
+	for i := range byProto {
+		byProto[i] = -1
+	}
 	for i, e := range registry {
 		if e.spec.Proto != ProtoUnknown {
-			byProto[e.spec.Proto] = i
+			set(e.spec.Proto, i)
 		}
 		for _, a := range e.spec.Aliases {
-			byProto[a] = i
+			set(a, i)
 		}
 	}
 	return nextID
@@ -103,8 +117,8 @@ func register(s Spec) DissectorID {
 
 // dissectorFor returns the registry index of the dissector for protocol p, or -1.
 func dissectorFor(p ProtoID) int {
-	if i, ok := byProto[p]; ok {
-		return i
+	if int(p) < len(byProto) {
+		return int(byProto[p])
 	}
 	return -1
 }
