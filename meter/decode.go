@@ -210,7 +210,66 @@ func decodeEthernetIPv4(data []byte, wireLen uint32, opt DecodeOptions, p *Packe
 	*p = Packet{}
 	copy(p.DstMAC[:], data[0:6])
 	copy(p.SrcMAC[:], data[6:12])
-	return parseIP(ip, false, wireLen, 0, 0, p), true
+	return parseIPv4(ip, wireLen, p), true
+}
+
+// parseIPv4 is parseIP for an IPv4 packet outside any VLAN or tunnel, on a
+// p already zeroed, for the fast path.
+func parseIPv4(ip []byte, wireLen uint32, p *Packet) bool {
+	ipsize := int(uint16(len(ip)))
+	ihl := int(ip[0]&0x0F) * 4
+	if ipsize < 20 || ihl > ipsize {
+		return false
+	}
+	totLen := int(binary.BigEndian.Uint16(ip[2:]))
+	l4len := int(uint16(totLen - ihl))
+	if max(totLen, ipsize) < ihl+l4len {
+		return false
+	}
+	proto := ip[9]
+	p.IPVersion = 4
+	p.SrcIP = netip.AddrFrom4([4]byte(ip[12:16]))
+	p.DstIP = netip.AddrFrom4([4]byte(ip[16:20]))
+	p.Protocol = proto
+	p.L4Offset = ihl
+	switch {
+	case proto == 6 && l4len >= 20:
+		if len(ip) >= ihl+14 {
+			l4 := ip[ihl : ihl+14]
+			p.SrcPort, p.DstPort = binary.BigEndian.Uint16(l4), binary.BigEndian.Uint16(l4[2:])
+			doff := int(l4[12]>>4) * 4
+			p.Flags = l4[13]
+			p.TransportSize = uint16(l4len)
+			p.PayloadSize = uint16(max(0, l4len-doff))
+			p.PayloadOffset = ihl + min(doff, l4len)
+			break
+		}
+		p.SrcPort, p.DstPort = be16(ip, ihl), be16(ip, ihl+2)
+		doff := int(byteAt(ip, ihl+12)>>4) * 4
+		p.TransportSize = uint16(l4len)
+		p.PayloadSize = uint16(max(0, l4len-doff))
+		p.PayloadOffset = ihl + min(doff, l4len)
+		p.Flags = byteAt(ip, ihl+13)
+	case proto == 17 && l4len >= 8:
+		p.SrcPort, p.DstPort = be16(ip, ihl), be16(ip, ihl+2)
+		p.TransportSize = uint16(l4len)
+		if l4len > 8 {
+			p.PayloadSize = uint16(l4len - 8)
+		}
+		p.PayloadOffset = ihl + 8
+	case proto == 1 || proto == 58:
+		p.TransportSize = uint16(l4len)
+		if l4len > 8 {
+			p.PayloadSize = uint16(l4len - 8)
+		}
+		p.PayloadOffset = ihl + 8
+	default:
+		p.PayloadOffset = ihl + l4len
+	}
+	p.IPSize = uint16(totLen)
+	p.RawSize = uint16(wireLen)
+	p.IPPacket = ip[:ipsize]
+	return true
 }
 
 // decodeAny is Decode for every link type and encapsulation.
