@@ -158,10 +158,12 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	var recBuf features.Record
 	id := int64(0)
 	st := j.Streamer
-	emit := func(f *meter.Flow) {
-		if sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows) {
-			return
-		}
+	// done says the job should stop reading: the sink failed or MaxFlows
+	// flows were emitted. It changes only when a flow is emitted, so it is
+	// worked out then rather than for every frame.
+	done := false
+	isDone := func() bool { return sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows) }
+	emitFlow := func(f *meter.Flow) {
 		if f.Foreign() {
 			id++
 			if j.OnForeign != nil {
@@ -188,6 +190,12 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 			sinkErr = err
 		}
 	}
+	emit := func(f *meter.Flow) {
+		if !done {
+			emitFlow(f)
+			done = isDone()
+		}
+	}
 	m := meter.New(meter.Config{
 		IdleTimeoutMs:   secToMs(st.IdleTimeoutSec),
 		ActiveTimeoutMs: secToMs(st.ActiveTimeoutSec),
@@ -209,10 +217,10 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 				r.Flows, r.Evicted = id, m.Evicted
 				j.OnTick(TickStats{Result: r, Processed: m.Processed, Balance: []uint64{m.Processed}})
 			}
-			return true, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
+			done = isDone()
+			return true, done
 		}
-		metered := m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs())
-		return metered, sinkErr != nil || (st.MaxFlows > 0 && id >= st.MaxFlows)
+		return m.ProcessFrame(fr.LinkType, fr.Data, fr.WireLen, fr.TimeMs, fr.TimeUs()), done
 	})
 	if err != nil {
 		return res, err

@@ -1,9 +1,8 @@
 package stages
 
 import (
-	"strconv"
-
 	"github.com/nfdataset/nfdataset/features"
+	"strconv"
 )
 
 // CSVSink writes RFC 4180 CSV that pandas, Polars and DuckDB read with no
@@ -86,7 +85,7 @@ func appendCSVValue(b []byte, kind features.Kind, v *features.Value) []byte {
 	}
 	switch kind {
 	case features.Int:
-		if uint64(v.Int) < 10 { // most counters of most flows
+		if uint64(v.Int) < 10 { // appendInt, by hand: it is just too big to inline
 			return append(b, byte('0'+v.Int))
 		}
 		return strconv.AppendInt(b, v.Int, 10)

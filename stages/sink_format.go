@@ -71,6 +71,16 @@ func validUTF8(s string) string {
 	return string(b)
 }
 
+// appendInt appends v in decimal. Most values written are counters below
+// ten: those take one append, where strconv.AppendInt copies them from its
+// table. (Kept small enough to be inlined.)
+func appendInt(b []byte, v int64) []byte {
+	if uint64(v) < 10 {
+		return append(b, byte('0'+v))
+	}
+	return strconv.AppendInt(b, v, 10)
+}
+
 // appendPythonIntList appends l as Python prints a list of ints: "[0, 1, -1]".
 func appendPythonIntList(b []byte, l []int64) []byte {
 	b = append(b, '[')
@@ -78,7 +88,11 @@ func appendPythonIntList(b []byte, l []int64) []byte {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = strconv.AppendInt(b, v, 10)
+		if v == -1 { // SPLT's padding
+			b = append(b, '-', '1')
+		} else {
+			b = appendInt(b, v)
+		}
 	}
 	return append(b, ']')
 }

@@ -219,3 +219,11 @@ func FuzzCSVPlain(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendInt(t *testing.T) {
+	for _, v := range []int64{math.MinInt64, -10, -2, -1, 0, 1, 9, 10, 99, 100, 1700000000123, math.MaxInt64} {
+		if got, want := string(appendInt([]byte("x"), v)), "x"+strconv.FormatInt(v, 10); got != want {
+			t.Errorf("appendInt(%d) = %q, want %q", v, got, want)
+		}
+	}
+}
