@@ -36,18 +36,35 @@ type hostRule struct {
 type hostTable struct {
 	atEnd    map[string]*hostRule // patterns that must end the name
 	anywhere []*hostRule
-	// endFirst[n] and endSecond[n] hold the first and second bytes of the
-	// atEnd patterns n bytes long: a suffix whose length and first two
-	// bytes fit no pattern needs no map probe, which is all but a few of a
-	// name's suffixes.
-	endFirst, endSecond []byteSet
+	// endHashes holds a hash of each atEnd pattern, read from its end: the
+	// match loop hashes the name's suffixes the same way as it walks back,
+	// and probes the map only for a suffix whose hash is there (about one
+	// in a hundred that are not a pattern).
+	endHashes bitSet16
 	// anyByFirst lists, by first byte, the indexes in anywhere of the
 	// patterns starting with it, so a name is scanned once instead of once
-	// per pattern; anySecond[c] holds the second bytes of those starting
-	// with c, to pass over most positions without looking at the list.
+	// per pattern; any3 holds the hashes of their first three bytes, to
+	// pass over most positions without looking at the list, except where
+	// a pattern shorter than three bytes may start (anyShort).
 	anyByFirst [256][]uint16
-	anySecond  [256]byteSet
+	any3       bitSet16
+	anyShort   byteSet
 }
+
+// bitSet16 is a set of 16-bit hashes.
+type bitSet16 [1 << 10]uint64
+
+func (s *bitSet16) add(h uint16)      { s[h>>6] |= 1 << (h & 63) }
+func (s *bitSet16) has(h uint16) bool { return s[h>>6]&(1<<(h&63)) != 0 }
+
+// suffixHashStep extends the hash of a suffix by the byte before it.
+func suffixHashStep(h uint32, c byte) uint32 { return (h ^ uint32(c)) * 16777619 }
+
+const suffixHashSeed = 2166136261
+
+func hash16(h uint32) uint16 { return uint16((h * 0x9E3779B1) >> 16) }
+
+func gram3(a, b, c byte) uint16 { return hash16(uint32(a)<<16 | uint32(b)<<8 | uint32(c)) }
 
 type byteSet [4]uint64
 
@@ -137,14 +154,11 @@ func loadHostRules(txt string, withApp bool) *hostTable {
 		}
 	}
 	for p := range t.atEnd {
-		for len(t.endFirst) <= len(p) {
-			t.endFirst = append(t.endFirst, byteSet{})
-			t.endSecond = append(t.endSecond, byteSet{})
+		h := uint32(suffixHashSeed)
+		for i := len(p) - 1; i >= 0; i-- {
+			h = suffixHashStep(h, p[i])
 		}
-		t.endFirst[len(p)].add(p[0])
-		if len(p) > 1 {
-			t.endSecond[len(p)].add(p[1])
-		}
+		t.endHashes.add(hash16(h))
 	}
 	if len(t.anywhere) > 1<<16 {
 		panic("dpi: too many host patterns that match anywhere")
@@ -152,10 +166,10 @@ func loadHostRules(txt string, withApp bool) *hostTable {
 	for i, r := range t.anywhere {
 		p := r.pattern
 		t.anyByFirst[p[0]] = append(t.anyByFirst[p[0]], uint16(i))
-		if len(p) > 1 {
-			t.anySecond[p[0]].add(p[1])
-		} else { // any byte may follow a one-byte pattern
-			t.anySecond[p[0]] = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		if len(p) >= 3 {
+			t.any3.add(gram3(p[0], p[1], p[2]))
+		} else {
+			t.anyShort.add(p[0])
 		}
 	}
 	return t
@@ -191,7 +205,8 @@ func (t *hostTable) match(host string) *hostRule {
 	hits := buf[:0]
 	for s := 0; s < len(host); s++ {
 		c := host[s]
-		if len(t.anyByFirst[c]) == 0 || s+1 < len(host) && !t.anySecond[c].has(host[s+1]) {
+		if len(t.anyByFirst[c]) == 0 ||
+			!t.anyShort.has(c) && (s+3 > len(host) || !t.any3.has(gram3(c, host[s+1], host[s+2]))) {
 			continue
 		}
 		for _, ri := range t.anyByFirst[c] {
@@ -222,8 +237,9 @@ func (t *hostTable) match(host string) *hostRule {
 	}
 	// Then the patterns that end the name, shortest suffix first; on equal
 	// levels the first one considered wins.
+	h := uint32(suffixHashSeed)
 	for i := len(host) - 1; i >= 0; i-- {
-		if n := len(host) - i; n >= len(t.endFirst) || !t.endFirst[n].has(host[i]) || n > 1 && !t.endSecond[n].has(host[i+1]) {
+		if h = suffixHashStep(h, host[i]); !t.endHashes.has(hash16(h)) {
 			continue
 		}
 		if r, ok := t.atEnd[host[i:]]; ok {
